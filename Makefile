@@ -1,0 +1,50 @@
+# Groundswell: `make run` and `make test` do all set-up themselves.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# System packages: Chromium for browser tests, HarfBuzz subsetting (2x faster WeasyPrint),
+# poppler for looking at PDFs, and fonts the PDFs embed.
+SYSTEM_PACKAGES := chromium libharfbuzz-subset0 poppler-utils fonts-dejavu-core
+
+.PHONY: run test bench system venv clean lint
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Installs missing Debian packages when we are root; otherwise says what is missing.
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing system packages (install as root):$$missing"; fi; \
+	fi
+
+run: venv
+	mkdir -p instance
+	test -s instance/secret_key || $(PY) -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: venv system
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) -m bench $(BENCH_ARGS)
+
+lint: venv
+	$(PY) -m pip install -q ruff && $(VENV)/bin/ruff check app tests bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

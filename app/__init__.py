@@ -1,0 +1,146 @@
+"""Groundswell: a campaign manager for evangelising a new way of working."""
+
+import os
+import secrets
+from importlib import import_module
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import Config
+from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+#: Feature packages; each `views` module has a blueprint `bp` (or a tuple `blueprints`).
+FEATURES = (
+    "auth",
+    "main",
+    "campaigns",
+    "stakeholders",
+    "conversations",
+    "objections",
+    "followups",
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, then the environment, then `test_config` on top."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="static",
+    )
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("GROUNDSWELL")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SECRET_KEY"]:
+        # Never a known value: a random key works for one process; sessions then end on
+        # restart and are not shared between servers, so production sets SECRET_KEY.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        if not app.testing and os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+            app.logger.warning("SECRET_KEY is not set; using a random key for this process.")
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from app.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL, foreign keys and a busy timeout on every SQLite connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from flask_login import login_required
+
+    for feature in FEATURES:
+        views = import_module(f"app.{feature}.views")
+        for blueprint in getattr(views, "blueprints", (views.bp,)):
+            app.register_blueprint(blueprint)
+
+    # Everything needs a signed-in user except what is marked public.
+    public = {"auth.login", "main.healthz", "static", "bootstrap.static"}
+
+    @app.before_request
+    def require_login():
+        if request.endpoint in public or request.endpoint is None:
+            return None
+        return login_required(lambda: None)()
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def wants_json() -> bool:
+        return request.accept_mimetypes.best == "application/json"
+
+    def render_error(error, message: str | None = None):
+        code = getattr(error, "code", 500)
+        description = message or getattr(error, "description", "Something went wrong.")
+        if wants_json():
+            return jsonify(error=description), code
+        return render_template("errors.html", code=code, description=description), code
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            error, "The form had expired or was not sent from Groundswell. Reload and try again."
+        )
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        db.session.rollback()
+        return render_error(error, "Something went wrong on our side. Nothing was saved.")
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app import formatting
+
+    formatting.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.auth.cli import users_cli
+
+    app.cli.add_command(users_cli)
+    try:
+        from app.demo.cli import demo_command
+    except ImportError:  # the demo package lands with its own change
+        return
+    app.cli.add_command(demo_command)

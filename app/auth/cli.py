@@ -1,0 +1,59 @@
+"""`flask users ...`: manage who can sign in."""
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from app.auth.operations import UserError, create_user, find_user
+from app.extensions import db
+from app.models import Role, User
+
+
+@click.group("users")
+def users_cli():
+    """Create, list and disable users."""
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name shown in the app.")
+@click.option(
+    "--role", type=click.Choice([role.name for role in Role]), default="champion", show_default=True
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create(email, name, role, password_stdin):
+    """Create a user; the password is prompted twice unless --password-stdin."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, name, Role[role], password)
+    except UserError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@users_cli.command("list")
+@with_appcontext
+def list_users():
+    """List users with their role and whether they can sign in."""
+    for user in db.session.scalars(db.select(User).order_by(User.email)):
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.email}\t{user.name}\t{user.role.value}\t{state}")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+@with_appcontext
+def disable(email):
+    """Stop a user signing in; their records stay."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    user.active = False
+    db.session.commit()
+    click.echo(f"Disabled {user.email}.")

@@ -1,0 +1,37 @@
+"""Users: creation, sign-in checks, disabling."""
+
+from app.extensions import db
+from app.models import Role, User
+from app.models.base import utcnow
+
+
+class UserError(ValueError):
+    """A user operation refused, with a message for the person who asked."""
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(db.select(User).filter_by(email=email.strip().lower()))
+
+
+def create_user(email: str, name: str, role: Role, password: str) -> User:
+    """A new user with a hashed password; refuses duplicates and short passwords."""
+    email = email.strip().lower()
+    if find_user(email) is not None:
+        raise UserError(f"A user with email {email} already exists.")
+    user = User(email=email, name=name.strip(), role=role)
+    try:
+        user.set_password(password)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = find_user(email)
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    user.last_login_at = utcnow()
+    return user

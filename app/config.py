@@ -1,0 +1,32 @@
+"""Configuration defaults; every value can be overridden from the environment."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    """Defaults for a developer's machine: SQLite under instance/, memory rate limits."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'groundswell.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Failed sign-ins allowed per address before /login answers 429.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+    #: Dates and times are stored in UTC and shown in this zone unless the user picks one.
+    DEFAULT_TIMEZONE = os.environ.get("GROUNDSWELL_TIMEZONE", "Europe/London")
+    PER_PAGE = 50
+    CASE_STUDIES_DIR = os.environ.get("CASE_STUDIES_DIR", str(ROOT / "case_studies"))
+    #: Wall-clock limit for one PDF render; a runaway input fails with a clear error.
+    PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "60"))
+    PDF_MAX_HTML_BYTES = int(os.environ.get("PDF_MAX_HTML_BYTES", str(5 * 1024 * 1024)))

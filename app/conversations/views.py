@@ -1,0 +1,3 @@
+from app.access import campaign_blueprint
+
+bp = campaign_blueprint("conversations", __name__, "/conversations")

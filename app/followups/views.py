@@ -1,0 +1,3 @@
+from app.access import campaign_blueprint
+
+bp = campaign_blueprint("followups", __name__, "/followups")

@@ -1,0 +1,102 @@
+"""Dates in the user's terms, Markdown, and the helpers every template can call."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, current_app, g, request, url_for
+from flask_login import current_user
+
+from app import markdown
+from app.access import ROLE_RANK, has_role, user_campaigns
+from app.models import Channel, Level, ObjectionStatus, Role, Stance
+
+
+def user_zone() -> ZoneInfo:
+    """The zone the current user reads and types dates in."""
+    name = getattr(current_user, "timezone", None) or current_app.config["DEFAULT_TIMEZONE"]
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError:
+        return ZoneInfo("UTC")
+
+
+def to_local(moment: datetime) -> datetime:
+    return moment.astimezone(user_zone())
+
+
+def from_local(naive: datetime) -> datetime:
+    """A wall-clock time the user typed, as an aware UTC datetime."""
+    return naive.replace(tzinfo=user_zone()).astimezone(UTC)
+
+
+def today_local() -> date:
+    return datetime.now(user_zone()).date()
+
+
+def format_datetime(moment: datetime | None, style: str = "%-d %b %Y, %H:%M") -> str:
+    return "" if moment is None else to_local(moment).strftime(style)
+
+
+def format_date(day: date | datetime | None, style: str = "%-d %b %Y") -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = to_local(day)
+    return day.strftime(style)
+
+
+def days_ago(moment: datetime | date | None) -> str:
+    """'today', 'yesterday', '12 days ago'; '' for None."""
+    if moment is None:
+        return ""
+    day = to_local(moment).date() if isinstance(moment, datetime) else moment
+    delta = (today_local() - day).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "yesterday"
+    if delta < 0:
+        return f"in {-delta} days"
+    return f"{delta} days ago"
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments changed (None drops one): for sorting,
+    filters and pagination links that keep the rest of the view."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        datetime=format_datetime,
+        date=format_date,
+        days_ago=days_ago,
+        markdown=markdown.render,
+        local_iso=lambda moment: to_local(moment).strftime("%Y-%m-%dT%H:%M") if moment else "",
+    )
+    app.jinja_env.globals.update(
+        Stance=Stance,
+        Level=Level,
+        Role=Role,
+        Channel=Channel,
+        ObjectionStatus=ObjectionStatus,
+        has_role=has_role,
+        ROLE_RANK=ROLE_RANK,
+        url_with=url_with,
+    )
+
+    @app.context_processor
+    def header_context():
+        if not current_user.is_authenticated:
+            return {}
+        return {
+            "my_campaigns": user_campaigns(current_user),
+            "campaign": g.get("campaign"),
+            "campaign_role": g.get("campaign_role"),
+        }

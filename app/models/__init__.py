@@ -1,0 +1,61 @@
+"""The data model, grouped by aggregate. Import models from here."""
+
+from app.models.audit import AuditEvent
+from app.models.briefing import (
+    Briefing,
+    BriefingAttendee,
+    Exposure,
+    KeyMessage,
+    Landmine,
+    RiskItem,
+)
+from app.models.campaign import Campaign, CampaignTarget, Membership
+from app.models.conversation import Conversation, ConversationAttendee, FollowUp
+from app.models.enums import (
+    GOALS,
+    Channel,
+    Level,
+    ObjectionStatus,
+    Phase,
+    RiskArea,
+    RiskStatus,
+    Role,
+    Stance,
+)
+from app.models.objection import Objection, ObjectionEvent, ObjectionTheme, PlaybookResponse
+from app.models.stakeholder import Engagement, StanceChange, Stakeholder
+from app.models.user import MIN_PASSWORD_LENGTH, User
+
+__all__ = [
+    "GOALS",
+    "MIN_PASSWORD_LENGTH",
+    "AuditEvent",
+    "Briefing",
+    "BriefingAttendee",
+    "Campaign",
+    "CampaignTarget",
+    "Channel",
+    "Conversation",
+    "ConversationAttendee",
+    "Engagement",
+    "Exposure",
+    "FollowUp",
+    "KeyMessage",
+    "Landmine",
+    "Level",
+    "Membership",
+    "Objection",
+    "ObjectionEvent",
+    "ObjectionStatus",
+    "ObjectionTheme",
+    "Phase",
+    "PlaybookResponse",
+    "RiskArea",
+    "RiskItem",
+    "RiskStatus",
+    "Role",
+    "Stakeholder",
+    "Stance",
+    "StanceChange",
+    "User",
+]

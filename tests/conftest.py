@@ -1,0 +1,203 @@
+"""Fixtures: an app per test on a real database (SQLite, or PostgreSQL via TEST_DATABASE_URL),
+users for every role, a campaign they are members of, and signed-in clients."""
+
+import os
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.campaigns.operations import create_campaign, set_member
+from app.extensions import db
+from app.models import Phase, Role, User
+
+PASSWORD = "correct horse battery"
+# Hashing once, cheaply, keeps a few hundred sign-ins from costing minutes of scrypt.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """Create the schema once per run; each test then empties the tables it filled."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = db.metadata.sorted_tables
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        db.session.execute(db.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_schema, database_url):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test-secret",
+            "RATELIMIT_ENABLED": True,
+        }
+    )
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def make_user(email: str, role: Role, name: str | None = None) -> User:
+    user = User(email=email, name=name or email.split("@")[0].title(), role=role,
+                password_hash=_PASSWORD_HASH)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@pytest.fixture
+def users(app) -> dict[str, User]:
+    """One user per role: admin, lead, champion, viewer, plus an outsider lead."""
+    people = {role.name: make_user(f"{role.name}@example.org", role) for role in Role}
+    people["outsider"] = make_user("outsider@example.org", Role.lead, "Olive Outsider")
+    db.session.commit()
+    return people
+
+
+@pytest.fixture
+def campaign(users):
+    """A campaign where lead, champion and viewer are members; outsider is not."""
+    campaign = create_campaign(
+        users["lead"],
+        {
+            "name": "Collaboration platform rollout",
+            "change": "An internal collaboration platform",
+            "phase": Phase.engage,
+            "starts_on": date(2026, 9, 1),
+            "ends_on": date(2027, 3, 31),
+            "goals": ["Work together more effectively"],
+        },
+    )
+    set_member(campaign, users["champion"], Role.champion)
+    set_member(campaign, users["viewer"], Role.viewer)
+    db.session.commit()
+    return campaign
+
+
+@pytest.fixture
+def other_campaign(users):
+    """A campaign only the outsider (and admins) can see."""
+    campaign = create_campaign(
+        users["outsider"],
+        {"name": "Other rollout", "change": "Something else", "starts_on": date(2026, 1, 1)},
+    )
+    db.session.commit()
+    return campaign
+
+
+def login(client, user: User):
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def login_as(app, users):
+    """login_as("champion") gives a fresh client signed in as that user."""
+
+    def sign_in(who: str):
+        return login(app.test_client(), users[who])
+
+    return sign_in
+
+
+@pytest.fixture
+def as_admin(login_as):
+    return login_as("admin")
+
+
+@pytest.fixture
+def as_lead(login_as):
+    return login_as("lead")
+
+
+@pytest.fixture
+def as_champion(login_as):
+    return login_as("champion")
+
+
+@pytest.fixture
+def as_viewer(login_as):
+    return login_as("viewer")
+
+
+@pytest.fixture
+def as_outsider(login_as):
+    return login_as("outsider")
+
+
+class QueryCounter:
+    """Counts SQL statements sent while active: `with count_queries() as counter:`."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK|PRAGMA)", statement, re.I):
+            self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    return lambda: QueryCounter(db.engine)
+
+
+def extract_csrf(html: str) -> str:
+    """The CSRF token a page embeds, for tests that run with CSRF protection on."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "page has no csrf_token field"
+    return match.group(1)
