@@ -3,6 +3,7 @@
 import os
 import secrets
 from importlib import import_module
+from importlib.util import find_spec
 
 from flask import Flask, jsonify, render_template, request
 from sqlalchemy import event
@@ -11,7 +12,8 @@ from sqlalchemy.engine import Engine
 from app.config import Config
 from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
-#: Feature packages; each `views` module has a blueprint `bp` (or a tuple `blueprints`).
+#: Feature packages. A feature's `views` module has a blueprint `bp` (or a tuple
+#: `blueprints`); its `cli` module, if any, a tuple `commands` of click commands.
 FEATURES = (
     "auth",
     "main",
@@ -20,7 +22,18 @@ FEATURES = (
     "conversations",
     "objections",
     "followups",
+    "case_studies",
+    "briefings",
+    "dashboard",
+    "demo",
 )
+
+
+def _feature_modules(kind: str):
+    for feature in FEATURES:
+        name = f"app.{feature}.{kind}"
+        if find_spec(name) is not None:
+            yield import_module(name)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -86,8 +99,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def register_blueprints(app: Flask) -> None:
     from flask_login import login_required
 
-    for feature in FEATURES:
-        views = import_module(f"app.{feature}.views")
+    for views in _feature_modules("views"):
         for blueprint in getattr(views, "blueprints", (views.bp,)):
             app.register_blueprint(blueprint)
 
@@ -136,11 +148,6 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from app.auth.cli import users_cli
-
-    app.cli.add_command(users_cli)
-    try:
-        from app.demo.cli import demo_command
-    except ImportError:  # the demo package lands with its own change
-        return
-    app.cli.add_command(demo_command)
+    for cli in _feature_modules("cli"):
+        for command in cli.commands:
+            app.cli.add_command(command)

@@ -57,3 +57,6 @@ def disable(email):
     user.active = False
     db.session.commit()
     click.echo(f"Disabled {user.email}.")
+
+
+commands = (users_cli,)

@@ -1,0 +1,164 @@
+"""Logging a conversation: attendees, their stances after, objections, follow-ups and the
+messages used, all in the caller's one transaction."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from app import audit
+from app.extensions import db
+from app.followups.operations import add_follow_up
+from app.models import (
+    Campaign,
+    Channel,
+    Conversation,
+    ConversationAttendee,
+    Engagement,
+    Exposure,
+    ObjectionTheme,
+    Stance,
+)
+from app.objections.operations import raise_objection
+from app.stakeholders.operations import change_stance
+
+CONVERSATION_FIELDS = ("occurred_at", "channel", "duration_minutes", "subject", "summary")
+
+
+class ConversationError(ValueError):
+    """A conversation refused, with the field it concerns and a message for the user."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class AttendeeInput:
+    engagement: Engagement
+    #: Stance after the conversation; None keeps the current one.
+    stance_after: Stance | None = None
+
+
+@dataclass
+class ObjectionInput:
+    engagement: Engagement
+    theme: ObjectionTheme
+    statement: str
+
+
+@dataclass
+class FollowUpInput:
+    description: str
+    due_on: date
+    owner_id: int | None = None
+    engagement: Engagement | None = None
+
+
+@dataclass
+class ConversationInput:
+    occurred_at: datetime
+    channel: Channel
+    attendees: list[AttendeeInput]
+    duration_minutes: int = 30
+    subject: str = ""
+    summary: str = ""
+    objections: list[ObjectionInput] = field(default_factory=list)
+    follow_ups: list[FollowUpInput] = field(default_factory=list)
+    key_message_ids: list[int] = field(default_factory=list)
+    case_study_slugs: list[str] = field(default_factory=list)
+
+
+def _check(campaign: Campaign, data: ConversationInput, now: datetime) -> None:
+    if data.occurred_at.tzinfo is None:
+        raise ConversationError("occurred_at", "The date needs a time zone.")
+    if data.occurred_at > now:
+        raise ConversationError("occurred_at", "A conversation cannot be logged in the future.")
+    if not data.attendees:
+        raise ConversationError("attendees", "Add at least one attendee.")
+    ids = [attendee.engagement.id for attendee in data.attendees]
+    if len(set(ids)) != len(ids):
+        raise ConversationError("attendees", "Each attendee can be listed once.")
+    present = set(ids)
+    for attendee in data.attendees:
+        if attendee.engagement.campaign_id != campaign.id:
+            raise ConversationError("attendees", "An attendee is not part of this campaign.")
+    for objection in data.objections:
+        if objection.engagement.id not in present:
+            raise ConversationError("objections", "Objections must be raised by an attendee.")
+        if objection.theme.campaign_id != campaign.id:
+            raise ConversationError("objections", "Unknown objection theme for this campaign.")
+        if not objection.statement.strip():
+            raise ConversationError("objections", "Say what was objected to.")
+    for follow_up in data.follow_ups:
+        if follow_up.engagement is not None and follow_up.engagement.campaign_id != campaign.id:
+            raise ConversationError("follow_ups", "A follow-up is about someone outside this campaign.")
+
+
+def log_conversation(campaign: Campaign, author, data: ConversationInput) -> Conversation:
+    """Record a conversation and everything that came out of it; the caller commits once."""
+    now = datetime.now(UTC)
+    _check(campaign, data, now)
+    conversation = Conversation(
+        campaign_id=campaign.id,
+        occurred_at=data.occurred_at,
+        channel=data.channel,
+        duration_minutes=data.duration_minutes,
+        subject=data.subject.strip(),
+        summary=data.summary,
+        author_id=getattr(author, "id", None),
+    )
+    db.session.add(conversation)
+    db.session.flush()
+    audit.created(conversation, CONVERSATION_FIELDS, user=author)
+
+    for attendee in data.attendees:
+        engagement = attendee.engagement
+        before = engagement.stance
+        after = attendee.stance_after or before
+        conversation.attendees.append(
+            ConversationAttendee(engagement=engagement, stance_before=before, stance_after=after)
+        )
+        audit.record(
+            conversation, "update", {"attendee": [None, engagement.stakeholder_id],
+                                     "stance_after": [before.name, after.name]},
+            user=author, stakeholder_id=engagement.stakeholder_id,
+        )
+        change_stance(engagement, after, author, at=data.occurred_at, conversation=conversation,
+                      reason=f"After {data.channel.label.lower()} on {data.occurred_at:%d %b %Y}")
+        if engagement.last_contact_at is None or engagement.last_contact_at < data.occurred_at:
+            engagement.last_contact_at = data.occurred_at
+        for message_id in data.key_message_ids:
+            db.session.add(Exposure(campaign_id=campaign.id, engagement=engagement,
+                                    key_message_id=message_id, conversation=conversation,
+                                    exposed_at=data.occurred_at))
+        for slug in data.case_study_slugs:
+            db.session.add(Exposure(campaign_id=campaign.id, engagement=engagement,
+                                    case_study_slug=slug, conversation=conversation,
+                                    exposed_at=data.occurred_at))
+
+    for objection in data.objections:
+        raise_objection(campaign, author, objection.engagement, objection.theme,
+                        objection.statement, conversation=conversation, at=data.occurred_at)
+    for follow_up in data.follow_ups:
+        add_follow_up(campaign, author, follow_up.description, follow_up.due_on,
+                      owner_id=follow_up.owner_id, engagement=follow_up.engagement,
+                      conversation=conversation)
+    db.session.flush()
+    return conversation
+
+
+def update_conversation(conversation: Conversation, author, values: dict) -> dict:
+    """Edit the record of a conversation (when, how, what was said); audited."""
+    if "occurred_at" in values and values["occurred_at"] > datetime.now(UTC):
+        raise ConversationError("occurred_at", "A conversation cannot be logged in the future.")
+    changes = audit.apply_changes(conversation, values)
+    audit.record(conversation, "update", changes, user=author)
+    db.session.flush()
+    return changes
+
+
+def may_edit(conversation: Conversation, user, role) -> bool:
+    """Authors edit their own conversations; leads and admins edit any."""
+    from app.access import ROLE_RANK
+    from app.models import Role
+
+    return ROLE_RANK.get(role, -1) >= ROLE_RANK[Role.lead] or conversation.author_id == user.id

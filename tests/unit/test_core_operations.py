@@ -1,0 +1,96 @@
+"""The operations every feature builds on: stances, back-dating, conversations, audit."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.conversations.operations import (
+    ConversationError,
+    ConversationInput,
+    ObjectionInput,
+    log_conversation,
+    AttendeeInput,
+    FollowUpInput,
+)
+from app.extensions import db
+from app.models import AuditEvent, Channel, ObjectionStatus, Stance, StanceChange
+from app.stakeholders.operations import StakeholderError, change_stance, update_stakeholder
+from tests.factories import conversation, person, theme
+
+
+def test_joining_records_the_starting_stance(campaign, users):
+    engagement = person(campaign, users["lead"], stance=Stance.sceptic)
+    db.session.commit()
+    history = engagement.stance_changes
+    assert [(c.from_stance, c.to_stance) for c in history] == [(None, Stance.sceptic)]
+
+
+def test_conversation_moves_stances_in_one_go(campaign, users):
+    ann = person(campaign, users["lead"], "Ann", stance=Stance.sceptic)
+    bob = person(campaign, users["lead"], "Bob", stance=Stance.neutral)
+    talk = conversation(campaign, users["champion"], ann, bob,
+                        stances={ann: Stance.neutral, bob: Stance.supporter})
+    db.session.commit()
+    assert ann.stance is Stance.neutral and bob.stance is Stance.supporter
+    assert ann.last_contact_at == talk.occurred_at
+    moves = db.session.scalars(db.select(StanceChange).filter_by(conversation_id=talk.id)).all()
+    assert {(m.from_stance, m.to_stance) for m in moves} == {
+        (Stance.sceptic, Stance.neutral), (Stance.neutral, Stance.supporter)}
+
+
+def test_back_dated_move_does_not_override_a_newer_one(campaign, users):
+    ann = person(campaign, users["lead"], "Ann", stance=Stance.sceptic)
+    now = datetime.now(UTC)
+    change_stance(ann, Stance.supporter, users["lead"], at=now - timedelta(days=1))
+    change_stance(ann, Stance.neutral, users["lead"], at=now - timedelta(days=10))
+    db.session.commit()
+    assert ann.stance is Stance.supporter
+
+
+def test_future_conversation_is_refused(campaign, users):
+    ann = person(campaign, users["lead"], "Ann")
+    with pytest.raises(ConversationError, match="future"):
+        conversation(campaign, users["lead"], ann, when=datetime.now(UTC) + timedelta(days=1))
+
+
+def test_attendee_from_another_campaign_is_refused(campaign, other_campaign, users):
+    stranger = person(other_campaign, users["outsider"], "Stranger")
+    with pytest.raises(ConversationError, match="not part of this campaign"):
+        conversation(campaign, users["lead"], stranger)
+
+
+def test_objections_and_follow_ups_come_with_the_conversation(campaign, users):
+    ann = person(campaign, users["lead"], "Ann", stance=Stance.blocker)
+    data = ConversationInput(
+        occurred_at=datetime.now(UTC) - timedelta(days=2),
+        channel=Channel.meeting,
+        attendees=[AttendeeInput(ann, Stance.sceptic)],
+        objections=[ObjectionInput(ann, theme(campaign, "security"), "Data will leak to the cloud")],
+        follow_ups=[FollowUpInput("Send the security white paper",
+                                  datetime.now(UTC).date() + timedelta(days=3),
+                                  owner_id=users["champion"].id, engagement=ann)],
+    )
+    talk = log_conversation(campaign, users["champion"], data)
+    db.session.commit()
+    assert talk.objections[0].status is ObjectionStatus.open
+    assert talk.follow_ups[0].engagement is ann
+
+
+def test_reports_to_cycle_is_refused(campaign, users):
+    boss = person(campaign, users["lead"], "Boss")
+    mid = person(campaign, users["lead"], "Mid", reports_to=boss)
+    low = person(campaign, users["lead"], "Low", reports_to=mid)
+    with pytest.raises(StakeholderError, match="loop"):
+        update_stakeholder(boss.stakeholder, users["lead"], {
+            "email": boss.stakeholder.email, "reports_to_id": low.stakeholder_id})
+
+
+def test_changes_are_audited_with_old_and_new(campaign, users):
+    ann = person(campaign, users["lead"], "Ann")
+    update_stakeholder(ann.stakeholder, users["champion"],
+                       {"email": ann.stakeholder.email, "title": "Head of Risk"})
+    db.session.commit()
+    event = db.session.scalars(db.select(AuditEvent).filter_by(
+        entity_type="stakeholder", action="update")).one()
+    assert event.user_id == users["champion"].id
+    assert event.changes == {"title": ["", "Head of Risk"]}
