@@ -112,6 +112,13 @@ def register_blueprints(app: Flask) -> None:
             return None
         return login_required(lambda: None)()
 
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
 
 def register_errorhandlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
