@@ -4,11 +4,16 @@ Each function changes the session and flushes; the caller commits once. Every ch
 audited here, so nothing that changes a person, an engagement or a stance can skip it.
 """
 
+import csv
+import io
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+
+from email_validator import EmailNotValidError, validate_email
 
 from app import audit
 from app.extensions import db
-from app.models import Campaign, Engagement, Stakeholder, Stance, StanceChange
+from app.models import Campaign, Engagement, Level, Stakeholder, Stance, StanceChange
 
 STAKEHOLDER_FIELDS = ("name", "email", "title", "department", "level", "reports_to_id", "influence")
 ENGAGEMENT_FIELDS = ("stance", "target_stance", "interest", "owner_id", "joined_on")
@@ -207,3 +212,236 @@ def restore_stakeholder(stakeholder: Stakeholder, author, *, campaign_id=None) -
     changes = audit.apply_changes(stakeholder, {"archived_at": None})
     audit.record(stakeholder, "restore", changes, user=author, campaign_id=campaign_id,
                  stakeholder_id=stakeholder.id)
+
+
+# --- CSV import: every row checked before anything is written. ---
+
+#: Columns an import file may have, in the order the export writes them.
+IMPORT_COLUMNS = (
+    "name", "email", "title", "department", "level", "reports_to_email",
+    "influence", "stance", "target_stance", "interest",
+)
+REQUIRED_COLUMNS = ("name", "email", "level")
+MAX_IMPORT_ROWS = 5000
+#: A spreadsheet would run a cell starting with these as a formula; the export prefixes
+#: such cells with an apostrophe, which the import takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@dataclass
+class ImportProblem:
+    """Something wrong with one row (numbered as a spreadsheet shows it; the header is 1)."""
+
+    row: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportRow:
+    """A checked row, ready for add_stakeholder."""
+
+    row: int
+    person: dict
+    engagement: dict
+    reports_to_email: str | None
+
+
+def _cell(record: dict, column: str) -> str:
+    value = (record.get(column) or "").strip()
+    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        value = value[1:]
+    return value
+
+
+def _scale(value: str, default: int) -> int | None:
+    if not value:
+        return default
+    return int(value) if value.isdigit() and 1 <= int(value) <= 5 else None
+
+
+def _check_row(number: int, record: dict, problems: list[ImportProblem]) -> ImportRow:
+    """Check one row on its own (no database), adding what is wrong to `problems`."""
+
+    def problem(field_name: str, message: str) -> None:
+        problems.append(ImportProblem(number, field_name, message))
+
+    name, email = _cell(record, "name"), _cell(record, "email").lower()
+    if not name:
+        problem("name", "A name is needed.")
+    elif len(name) > 120:
+        problem("name", "At most 120 characters.")
+    if not email:
+        problem("email", "An email is needed.")
+    elif len(email) > 254:
+        problem("email", "At most 254 characters.")
+    else:
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError:
+            problem("email", f"“{email}” is not an email address.")
+    title, department = _cell(record, "title"), _cell(record, "department")
+    if len(title) > 120:
+        problem("title", "At most 120 characters.")
+    if len(department) > 80:
+        problem("department", "At most 80 characters.")
+    level_text = _cell(record, "level").lower()
+    level = Level.parse(level_text)
+    if level is None:
+        problem("level", f"Level must be one of {', '.join(m.name for m in Level)}"
+                         + (f", not “{level_text}”." if level_text else "."))
+    stances = {}
+    for column, default in (("stance", Stance.unknown), ("target_stance", Stance.supporter)):
+        text = _cell(record, column).lower()
+        stances[column] = Stance.parse(text) if text else default
+        if stances[column] is None:
+            problem(column, f"Stance must be one of {', '.join(m.name for m in Stance)}, "
+                            f"not “{text}”.")
+    scales = {}
+    for column in ("influence", "interest"):
+        scales[column] = _scale(_cell(record, column), 3)
+        if scales[column] is None:
+            problem(column, f"{column.capitalize()} must be a whole number from 1 to 5.")
+    manager_email = _cell(record, "reports_to_email").lower() or None
+    if manager_email is not None and manager_email == email:
+        problem("reports_to_email", "A person cannot report to themselves.")
+    return ImportRow(
+        row=number,
+        person={"name": name, "email": email, "title": title, "department": department,
+                "level": level, "influence": scales["influence"], "reports_to_id": None},
+        engagement={"stance": stances["stance"], "target_stance": stances["target_stance"],
+                    "interest": scales["interest"]},
+        reports_to_email=manager_email,
+    )
+
+
+def _loops(rows: list[ImportRow]) -> list[list[ImportRow]]:
+    """Groups of rows whose reporting lines (within the file) go round in a circle."""
+    by_email = {row.person["email"]: row for row in rows}
+    state: dict[str, str] = {}
+    loops = []
+    for start in rows:
+        path: list[ImportRow] = []
+        email = start.person["email"]
+        # Follow the chain upwards until it leaves the file, hits a checked row or repeats.
+        while email in by_email and email not in state:
+            state[email] = "walking"
+            path.append(by_email[email])
+            email = by_email[email].reports_to_email
+        if email in state and state[email] == "walking":
+            loops.append(path[[r.person["email"] for r in path].index(email):])
+        for row in path:
+            state[row.person["email"]] = "done"
+    return loops
+
+
+def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[ImportProblem]]:
+    """Parse and check an import file: every row, against itself, the file and the database.
+
+    Nothing is written. Returns the rows and the problems; import only when there are none.
+    """
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [(name or "").strip().lower().replace(" ", "_") for name in (reader.fieldnames or [])]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        return [], [ImportProblem(1, "header", "The first row must name the columns; missing: "
+                                  + ", ".join(missing) + ".")]
+    reader.fieldnames = header
+
+    problems: list[ImportProblem] = []
+    rows: list[ImportRow] = []
+    for number, record in enumerate(reader, start=2):
+        if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
+            continue  # blank lines are harmless
+        if len(rows) >= MAX_IMPORT_ROWS:
+            problems.append(ImportProblem(number, "file", f"At most {MAX_IMPORT_ROWS} people "
+                                          "per import; split the file."))
+            break
+        if None in record:
+            problems.append(ImportProblem(number, "file", "More cells than the header has columns."))
+        rows.append(_check_row(number, record, problems))
+
+    first_row: dict[str, int] = {}
+    for row in rows:
+        email = row.person["email"]
+        if email and email in first_row:
+            problems.append(ImportProblem(row.row, "email",
+                                          f"Same email as row {first_row[email]}."))
+        first_row.setdefault(email, row.row)
+
+    emails = {row.person["email"] for row in rows if row.person["email"]}
+    taken = _existing(emails)
+    for row in rows:
+        existing = taken.get(row.person["email"])
+        if existing is not None:
+            where = "in this campaign" if campaign.id in existing[2] else "in Groundswell"
+            problems.append(ImportProblem(row.row, "email", f"{existing[1]} already has this "
+                                          f"email {where}."))
+
+    managers = {row.reports_to_email for row in rows if row.reports_to_email} - emails
+    known = _existing(managers)
+    for row in rows:
+        manager = row.reports_to_email
+        if manager is None or manager in emails:
+            continue
+        found = known.get(manager)
+        if found is None or campaign.id not in found[2]:
+            problems.append(ImportProblem(row.row, "reports_to_email", f"No one in this campaign "
+                                          f"or in this file has the email “{manager}”."))
+        elif found[3]:
+            problems.append(ImportProblem(row.row, "reports_to_email",
+                                          f"{found[1]} is archived; pick someone current."))
+        else:
+            row.person["reports_to_id"] = found[0]
+
+    for loop in _loops(rows):
+        numbers = ", ".join(str(row.row) for row in loop)
+        for row in loop:
+            problems.append(ImportProblem(row.row, "reports_to_email",
+                                          f"The reporting lines of rows {numbers} make a loop."))
+    problems.sort(key=lambda problem: problem.row)
+    return rows, problems
+
+
+def _existing(emails: set[str]) -> dict[str, tuple[int, str, set[int], bool]]:
+    """People with these lower-case emails: id, name, campaign ids, archived; chunked queries."""
+    found: dict[str, tuple[int, str, set[int], bool]] = {}
+    ordered = sorted(emails)
+    for start in range(0, len(ordered), 500):
+        rows = db.session.execute(
+            db.select(Stakeholder.id, Stakeholder.name, db.func.lower(Stakeholder.email),
+                      Stakeholder.archived_at, Engagement.campaign_id)
+            .outerjoin(Engagement, Engagement.stakeholder_id == Stakeholder.id)
+            .where(db.func.lower(Stakeholder.email).in_(ordered[start:start + 500]))
+        )
+        for person_id, name, email, archived_at, campaign_id in rows:
+            entry = found.setdefault(email, (person_id, name, set(), archived_at is not None))
+            if campaign_id is not None:
+                entry[2].add(campaign_id)
+    return found
+
+
+def import_people(campaign: Campaign, author, rows: list[ImportRow]) -> list[Engagement]:
+    """Create every row read_import accepted; managers in the file are created first so
+    each person is added with their reporting line already set."""
+    by_email = {row.person["email"]: row for row in rows}
+    created: dict[str, Engagement] = {}
+
+    def create(row: ImportRow) -> Engagement:
+        if row.person["email"] in created:
+            return created[row.person["email"]]
+        person = dict(row.person)
+        if row.reports_to_email in by_email:
+            person["reports_to_id"] = create(by_email[row.reports_to_email]).stakeholder_id
+        created[row.person["email"]] = add_stakeholder(campaign, author, person, row.engagement)
+        return created[row.person["email"]]
+
+    for row in rows:
+        # read_import refused loops, so the chain above any row ends; walk it iteratively
+        # from the top so a long chain does not hit Python's recursion limit.
+        chain = [row]
+        while chain[-1].reports_to_email in by_email and chain[-1].reports_to_email not in created:
+            chain.append(by_email[chain[-1].reports_to_email])
+        for link in reversed(chain):
+            create(link)
+    return [created[row.person["email"]] for row in rows]

@@ -1,15 +1,315 @@
-from flask import g, jsonify, render_template, request
+"""Stakeholder pages: the list with filters, a person's page, the add/edit form, CSV in and out."""
 
-from app.access import campaign_blueprint
+import csv
+import io
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+
+from app.access import campaign_blueprint, has_role, requires
 from app.extensions import db
-from app.models import Engagement, Stakeholder
+from app.formatting import today_local
+from app.models import Engagement, Role, Stakeholder, User
+from app.stakeholders import queries
+from app.stakeholders.forms import ImportForm, StakeholderForm
+from app.stakeholders.operations import (
+    IMPORT_COLUMNS,
+    FORMULA_STARTS,
+    ImportProblem,
+    StakeholderError,
+    add_stakeholder,
+    archive_stakeholder,
+    import_people,
+    join_campaign,
+    read_import,
+    restore_stakeholder,
+    update_engagement,
+    update_stakeholder,
+)
 
 bp = campaign_blueprint("stakeholders", __name__, "/stakeholders")
+
+#: Largest import file accepted: 5,000 rows of generous width.
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+EXPORT_COLUMNS = (*IMPORT_COLUMNS, "owner_email", "last_contact_at", "archived")
+
+
+def _filters():
+    """The list's filters from the query string, plus what the filter form offers."""
+    departments = queries.departments(g.campaign)
+    owners = queries.owners(g.campaign)
+    filters = queries.parse_filters(
+        request.args, user_id=current_user.id, departments=departments, owners=owners
+    )
+    return filters, departments, owners
+
+
+def _engagement_or_404(stakeholder_id: int) -> Engagement:
+    engagement = queries.engagement_for(g.campaign, stakeholder_id)
+    if engagement is None:
+        abort(404)
+    return engagement
 
 
 @bp.get("/")
 def index():
-    return render_template("errors.html", code=200, description=g.campaign.name)
+    """Everyone engaged in the campaign: search, filters, sorting, 50 to a page."""
+    filters, departments, owners = _filters()
+    page = request.args.get("page", 1, type=int)
+    pagination = queries.list_page(g.campaign, filters, page, current_app.config["PER_PAGE"])
+    return render_template(
+        "stakeholders/index.html",
+        filters=filters,
+        departments=departments,
+        owners=owners,
+        pagination=pagination,
+    )
+
+
+@bp.get("/export.csv")
+def export():
+    """The list as CSV with the current filters, every row, streamed (importable again)."""
+    filters, _, _ = _filters()
+    rows = queries.export_rows(g.campaign, filters)
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        for engagement, manager_email, owner_email in rows:
+            person = engagement.stakeholder
+            writer.writerow([_safe_cell(value) for value in (
+                person.name, person.email, person.title, person.department, person.level.name,
+                manager_email or "", person.influence, engagement.stance.name,
+                engagement.target_stance.name, engagement.interest, owner_email or "",
+                engagement.last_contact_at.isoformat() if engagement.last_contact_at else "",
+                "yes" if person.archived_at else "",
+            )])
+            if buffer.tell() > 16_384:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    filename = f"{g.campaign.slug}-stakeholders.csv"
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _safe_cell(value):
+    """Keep spreadsheets from running a cell as a formula (the import strips the quote)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires(Role.champion)
+def import_():
+    """Add many people from a CSV: every row is checked first; any problem writes nothing."""
+    form = ImportForm()
+    problems: list[ImportProblem] = []
+    if form.validate_on_submit():
+        raw = form.file.data.read(MAX_IMPORT_BYTES + 1)
+        if len(raw) > MAX_IMPORT_BYTES:
+            problems = [ImportProblem(0, "file", "The file is larger than 2 MB; split it.")]
+        else:
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                problems = [ImportProblem(0, "file", "The file is not UTF-8 text; save it as "
+                                          "“CSV UTF-8” and try again.")]
+            else:
+                rows, problems = read_import(g.campaign, text)
+                if not rows and not problems:
+                    problems = [ImportProblem(0, "file", "The file has a header but no people.")]
+                if not problems:
+                    created = import_people(g.campaign, current_user, rows)
+                    db.session.commit()
+                    flash(f"Imported {len(created)} "
+                          f"{'person' if len(created) == 1 else 'people'}.", "success")
+                    return redirect(url_for(".index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "stakeholders/import.html", form=form, problems=problems, columns=IMPORT_COLUMNS
+    ), status
+
+
+def _render_form(form: StakeholderForm, engagement: Engagement | None, status: int):
+    return render_template(
+        "stakeholders/form.html",
+        form=form,
+        engagement=engagement,
+        departments=queries.departments(),
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Role.champion)
+def new():
+    """Add a person to Groundswell and to this campaign."""
+    form = StakeholderForm()
+    if request.method == "GET" and any(choice.value == str(current_user.id)
+                                       for choice in form.owner_id.choices):
+        form.owner_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            engagement = add_stakeholder(
+                g.campaign, current_user, form.person_values(), form.engagement_values()
+            )
+        except StakeholderError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Added {engagement.stakeholder.name}.", "success")
+            return redirect(url_for(".show", stakeholder_id=engagement.stakeholder_id))
+    return _render_form(form, None, 400 if request.method == "POST" else 200)
+
+
+@bp.route("/<int:stakeholder_id>/edit", methods=["GET", "POST"])
+@requires(Role.champion)
+def edit(stakeholder_id: int):
+    """Edit a person's details and where they stand in this campaign."""
+    engagement = _engagement_or_404(stakeholder_id)
+    person = engagement.stakeholder
+    if request.method == "GET":
+        form = StakeholderForm(engagement=engagement, data={
+            "name": person.name, "email": person.email, "title": person.title,
+            "department": person.department, "level": person.level,
+            "reports_to": person.reports_to.email if person.reports_to else "",
+            "influence": person.influence, "stance": engagement.stance,
+            "target_stance": engagement.target_stance, "interest": engagement.interest,
+            "owner_id": engagement.owner_id,
+        })
+    else:
+        form = StakeholderForm(engagement=engagement)
+    if form.validate_on_submit():
+        try:
+            update_stakeholder(person, current_user, form.person_values(),
+                               campaign_id=g.campaign.id)
+            update_engagement(engagement, current_user, form.engagement_values(),
+                              reason=form.stance_reason.data or "")
+        except StakeholderError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Saved {person.name}.", "success")
+            return redirect(url_for(".show", stakeholder_id=stakeholder_id))
+    return _render_form(form, engagement, 400 if request.method == "POST" else 200)
+
+
+def _field_error(form: StakeholderForm, error: StakeholderError) -> None:
+    """Show an operation's refusal on the field it concerns."""
+    field = {"reports_to_id": "reports_to"}.get(error.field, error.field)
+    getattr(form, field, form.name).errors.append(str(error))
+
+
+@bp.post("/<int:stakeholder_id>/join")
+@requires(Role.champion)
+def join(stakeholder_id: int):
+    """Bring someone already in Groundswell into this campaign."""
+    person = db.session.get(Stakeholder, stakeholder_id)
+    if person is None:
+        abort(404)
+    if queries.engagement_for(g.campaign, stakeholder_id) is not None:
+        flash(f"{person.name} is already in this campaign.", "info")
+        return redirect(url_for(".show", stakeholder_id=stakeholder_id))
+    join_campaign(g.campaign, person, current_user)
+    db.session.commit()
+    flash(f"Added {person.name} to this campaign. Set where they stand.", "success")
+    return redirect(url_for(".edit", stakeholder_id=stakeholder_id))
+
+
+@bp.post("/<int:stakeholder_id>/archive")
+@requires(Role.champion)
+def archive(stakeholder_id: int):
+    """Archive instead of delete: the person leaves lists and pickers, their history stays."""
+    engagement = _engagement_or_404(stakeholder_id)
+    archive_stakeholder(engagement.stakeholder, current_user, campaign_id=g.campaign.id)
+    db.session.commit()
+    flash(f"Archived {engagement.stakeholder.name}. Their page and history remain.", "success")
+    return redirect(url_for(".show", stakeholder_id=stakeholder_id))
+
+
+@bp.post("/<int:stakeholder_id>/restore")
+@requires(Role.champion)
+def restore(stakeholder_id: int):
+    """Bring an archived person back into lists and pickers."""
+    engagement = _engagement_or_404(stakeholder_id)
+    if engagement.stakeholder.archived_at is not None:
+        restore_stakeholder(engagement.stakeholder, current_user, campaign_id=g.campaign.id)
+        db.session.commit()
+    flash(f"Restored {engagement.stakeholder.name}.", "success")
+    return redirect(url_for(".show", stakeholder_id=stakeholder_id))
+
+
+@bp.get("/<int:stakeholder_id>")
+def show(stakeholder_id: int):
+    """A person's page: where they stand, their dated history, and what is open about them."""
+    engagement = _engagement_or_404(stakeholder_id)
+    entries, truncated = queries.timeline(engagement)
+    context = {
+        "engagement": engagement,
+        "person": engagement.stakeholder,
+        "entries": entries,
+        "truncated": truncated,
+        "objections": queries.open_objections(engagement),
+        "follow_ups": queries.open_follow_ups(engagement),
+        "network": queries.network(engagement),
+        "heard": queries.heard(engagement),
+        "trail": None,
+        "today": today_local(),
+    }
+    if has_role(Role.lead):
+        trail, trail_truncated = queries.audit_trail(engagement)
+        context.update(trail=trail, trail_truncated=trail_truncated,
+                       names=_audit_names(trail))
+    return render_template("stakeholders/show.html", **context)
+
+
+#: Audit fields that hold a user's or a stakeholder's id; the trail shows names instead.
+USER_FIELDS = {"owner_id", "changed_by_id", "done_by_id", "created_by_id", "author_id"}
+STAKEHOLDER_FIELDS = {"reports_to_id", "attendee"}
+
+
+def _audit_names(trail) -> dict:
+    """Names for the ids an audit trail mentions: two queries whatever its length."""
+    user_ids, stakeholder_ids = set(), set()
+    for event in trail:
+        for field, values in (event.changes or {}).items():
+            ids = {value for value in values if isinstance(value, int)}
+            if field in USER_FIELDS:
+                user_ids |= ids
+            elif field in STAKEHOLDER_FIELDS:
+                stakeholder_ids |= ids
+    names = {"users": {}, "stakeholders": {}}
+    if user_ids:
+        names["users"] = dict(db.session.execute(
+            db.select(User.id, User.name).where(User.id.in_(user_ids))).all())
+    if stakeholder_ids:
+        names["stakeholders"] = dict(db.session.execute(
+            db.select(Stakeholder.id, Stakeholder.name).where(Stakeholder.id.in_(stakeholder_ids))
+        ).all())
+    names["user_fields"] = USER_FIELDS
+    names["stakeholder_fields"] = STAKEHOLDER_FIELDS
+    return names
 
 
 @bp.get("/search.json")

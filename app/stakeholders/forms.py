@@ -1,0 +1,176 @@
+"""Forms for adding, editing and importing stakeholders."""
+
+from flask import g
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from app.models import Level, Stance
+from app.stakeholders import queries
+from app.stakeholders.operations import would_cycle
+
+INFLUENCE_CHOICES = [
+    SelectChoice("1", "1 · little say"),
+    SelectChoice("2", "2 · some say"),
+    SelectChoice("3", "3 · listened to"),
+    SelectChoice("4", "4 · shapes opinion"),
+    SelectChoice("5", "5 · decides"),
+]
+INTEREST_CHOICES = [
+    SelectChoice("1", "1 · indifferent"),
+    SelectChoice("2", "2 · mildly curious"),
+    SelectChoice("3", "3 · interested"),
+    SelectChoice("4", "4 · keen"),
+    SelectChoice("5", "5 · invested"),
+]
+
+
+def enum_choices(enum_class) -> list[SelectChoice]:
+    return [SelectChoice(member.name, member.label) for member in enum_class]
+
+
+def enum_coerce(enum_class):
+    """A SelectField coerce that turns a member name into the member (ValueError otherwise)."""
+
+    def coerce(value):
+        if isinstance(value, enum_class):
+            return value
+        try:
+            return enum_class[value]
+        except KeyError:
+            raise ValueError(f"Unknown {enum_class.__name__.lower()}") from None
+
+    return coerce
+
+
+def optional_int(value):
+    """'' and None mean nobody; anything else must be a whole number."""
+    if value in ("", None, "None"):
+        return None
+    return int(value)
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class StakeholderForm(FlaskForm):
+    """A person and where they stand in this campaign, on one form."""
+
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        validators=[DataRequired(), Email(message="That is not an email address."),
+                    Length(max=254)],
+    )
+    title = StringField("Job title", filters=[strip], validators=[Length(max=120)])
+    department = StringField("Department", filters=[strip], validators=[Length(max=80)])
+    level = SelectField("Level", choices=enum_choices(Level), coerce=enum_coerce(Level))
+    reports_to = StringField(
+        "Reports to",
+        filters=[strip],
+        validators=[Optional(), Length(max=254)],
+        description="Their manager's email; the manager must be in this campaign.",
+    )
+    influence = SelectField("Influence", choices=INFLUENCE_CHOICES, coerce=int, default=3)
+    stance = SelectField("Stance now", choices=enum_choices(Stance), coerce=enum_coerce(Stance),
+                         default=Stance.unknown)
+    target_stance = SelectField("Target stance", choices=enum_choices(Stance),
+                                coerce=enum_coerce(Stance), default=Stance.supporter)
+    stance_reason = StringField(
+        "Why did the stance change?",
+        filters=[strip],
+        validators=[Length(max=500)],
+        description="Optional; kept in their stance history.",
+    )
+    interest = SelectField("Interest", choices=INTEREST_CHOICES, coerce=int, default=3)
+    owner_id = SelectField("Owning champion", coerce=optional_int)
+
+    def __init__(self, *args, engagement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: The engagement being edited; None on the new-person form.
+        self.engagement = engagement
+        #: Set when the email belongs to someone in Groundswell who is not in this campaign.
+        self.existing_person = None
+        #: Set when the email belongs to someone already in this campaign.
+        self.existing_engagement = None
+        #: The manager's stakeholder id once `reports_to` validated.
+        self.reports_to_id = None
+        owners = queries.owners(g.campaign)
+        choices = [SelectChoice("", "Nobody yet")]
+        choices += [SelectChoice(str(user.id), user.name) for user in owners]
+        current = engagement.owner if engagement is not None else None
+        if current is not None and all(user.id != current.id for user in owners):
+            # A former champion stays selectable, so saving other edits keeps them.
+            choices.append(
+                SelectChoice(str(current.id), f"{current.name} (no longer a champion here)")
+            )
+        self.owner_id.choices = choices
+
+    @property
+    def stakeholder_id(self) -> int | None:
+        return self.engagement.stakeholder_id if self.engagement is not None else None
+
+    def validate_email(self, field):
+        person = queries.person_by_email(field.data)
+        if person is None or person.id == self.stakeholder_id:
+            return
+        engagement = queries.engagement_for(g.campaign, person.id)
+        if engagement is not None:
+            self.existing_engagement = engagement
+            raise ValidationError(f"{person.name} already has this email and is in this campaign.")
+        self.existing_person = person
+        raise ValidationError(
+            f"{person.name} already has this email in Groundswell but is not in this campaign."
+        )
+
+    def validate_reports_to(self, field):
+        if not field.data:
+            return
+        current_manager = self.engagement.stakeholder.reports_to_id if self.engagement else None
+        manager = queries.engagement_by_email(g.campaign, field.data)
+        if manager is None:
+            # A reporting line set from another campaign stays valid while unchanged.
+            person = queries.person_by_email(field.data)
+            if person is not None and person.id == current_manager:
+                self.reports_to_id = person.id
+                return
+            raise ValidationError("No one in this campaign has that email.")
+        stakeholder = manager.stakeholder
+        if stakeholder.archived_at is not None and stakeholder.id != current_manager:
+            raise ValidationError(f"{stakeholder.name} is archived; pick someone current.")
+        if stakeholder.id == self.stakeholder_id or would_cycle(self.stakeholder_id, stakeholder.id):
+            raise ValidationError(
+                f"{stakeholder.name} reports (directly or not) to this person: that would make a loop."
+            )
+        self.reports_to_id = stakeholder.id
+
+    def person_values(self) -> dict:
+        """The person's fields as the operations take them."""
+        return {
+            "name": self.name.data,
+            "email": self.email.data,
+            "title": self.title.data or "",
+            "department": self.department.data or "",
+            "level": self.level.data,
+            "reports_to_id": self.reports_to_id,
+            "influence": self.influence.data,
+        }
+
+    def engagement_values(self) -> dict:
+        """Where the person stands in this campaign, as the operations take it."""
+        return {
+            "stance": self.stance.data,
+            "target_stance": self.target_stance.data,
+            "interest": self.interest.data,
+            "owner_id": self.owner_id.data,
+        }
+
+
+class ImportForm(FlaskForm):
+    """A CSV file of people to add to this campaign."""
+
+    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")])

@@ -1,0 +1,456 @@
+"""Reading stakeholders: the filtered list (page and CSV) and everything one person's page shows.
+
+Each function runs a fixed number of SQL statements whatever the data size, so the list
+stays fast at tens of thousands of people and a busy person's page costs what a quiet
+one's does.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import aliased, contains_eager, joinedload
+
+from app.extensions import db
+from app.models import (
+    AuditEvent,
+    Campaign,
+    Conversation,
+    ConversationAttendee,
+    Engagement,
+    Exposure,
+    FollowUp,
+    KeyMessage,
+    Level,
+    Membership,
+    Objection,
+    ObjectionStatus,
+    Role,
+    Stakeholder,
+    Stance,
+    StanceChange,
+    User,
+)
+
+#: Longest search term honoured; anything longer is cut, not refused.
+MAX_TERM = 100
+#: Upper bound for "not contacted for N days" (ten years); larger values are refused.
+MAX_DAYS = 3650
+#: Each part of a person's page shows at most this many of the newest entries.
+TIMELINE_LIMIT = 200
+AUDIT_LIMIT = 200
+
+#: Ascending stance sort: not yet assessed first, then along the support scale.
+STANCE_ORDER = {stance: (stance.rank if stance.rank is not None else -1) for stance in Stance}
+
+SORTS = {
+    "name": lambda: [db.func.lower(Stakeholder.name)],
+    "level": lambda: [Stakeholder.level],
+    "department": lambda: [db.func.lower(Stakeholder.department)],
+    "stance": lambda: [db.case(STANCE_ORDER, value=Engagement.stance, else_=-1)],
+    "influence": lambda: [Stakeholder.influence],
+    "interest": lambda: [Engagement.interest],
+    "last_contact": lambda: [Engagement.last_contact_at],
+}
+
+
+@dataclass
+class ListFilters:
+    """What the list is narrowed to, parsed from the query string.
+
+    Values that make no sense (an unknown level, a non-number of days) are dropped and
+    explained in `messages` rather than failing the page.
+    """
+
+    q: str = ""
+    level: Level | None = None
+    department: str = ""
+    stance: Stance | None = None
+    #: A user id, "me" or "none" as typed; `owner_id` is what the query uses.
+    owner: str = ""
+    owner_id: int | None = None
+    not_contacted: int | None = None
+    archived: bool = False
+    sort: str = "name"
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        """Whether anything narrows the list (the page offers a reset then)."""
+        return bool(
+            self.q or self.level or self.department or self.stance or self.owner
+            or self.not_contacted is not None or self.archived
+        )
+
+
+def parse_filters(args, *, user_id: int, departments: list[str], owners: list[User]) -> ListFilters:
+    """Read the list's filters from request args; unknown values are ignored with a message."""
+    filters = ListFilters(q=args.get("q", "").strip()[:MAX_TERM])
+
+    level = args.get("level", "").strip()
+    if level:
+        filters.level = Level.parse(level)
+        if filters.level is None:
+            filters.messages.append(f"Unknown level “{level[:40]}” was ignored.")
+
+    stance = args.get("stance", "").strip()
+    if stance:
+        filters.stance = Stance.parse(stance)
+        if filters.stance is None:
+            filters.messages.append(f"Unknown stance “{stance[:40]}” was ignored.")
+
+    department = args.get("department", "").strip()
+    if department:
+        known = {name.lower(): name for name in departments}
+        if department.lower() in known:
+            filters.department = known[department.lower()]
+        else:
+            filters.messages.append(
+                f"No one in this campaign is in the department “{department[:80]}”; "
+                "that filter was ignored."
+            )
+
+    owner = args.get("owner", "").strip()
+    if owner == "me":
+        filters.owner, filters.owner_id = "me", user_id
+    elif owner == "none":
+        filters.owner = "none"
+    elif owner:
+        ids = {user.id for user in owners}
+        if owner.isdigit() and int(owner) in ids:
+            filters.owner, filters.owner_id = owner, int(owner)
+        else:
+            filters.messages.append(f"Unknown owner “{owner[:40]}” was ignored.")
+
+    days = args.get("not_contacted", "").strip()
+    if days:
+        if days.isdigit() and int(days) <= MAX_DAYS:
+            filters.not_contacted = int(days)
+        else:
+            filters.messages.append(
+                f"“Not contacted for” needs a number of days from 0 to {MAX_DAYS}; "
+                f"“{days[:40]}” was ignored."
+            )
+
+    filters.archived = args.get("archived", "") in ("1", "on", "true", "yes")
+
+    sort = args.get("sort", "").strip()
+    if sort:
+        if sort.lstrip("-") in SORTS:
+            filters.sort = sort
+        else:
+            filters.messages.append(f"Unknown sort “{sort[:40]}” was ignored.")
+    return filters
+
+
+def engagement_query(campaign: Campaign, filters: ListFilters):
+    """SELECT of this campaign's engagements (with their person) matching `filters`, sorted."""
+    query = (
+        db.select(Engagement)
+        .join(Engagement.stakeholder)
+        .where(Engagement.campaign_id == campaign.id)
+        .options(contains_eager(Engagement.stakeholder))
+    )
+    if not filters.archived:
+        query = query.where(Stakeholder.archived_at.is_(None))
+    if filters.q:
+        term = filters.q.lower()
+        query = query.where(
+            db.or_(
+                db.func.lower(Stakeholder.name).contains(term, autoescape=True),
+                db.func.lower(Stakeholder.email).contains(term, autoescape=True),
+                db.func.lower(Stakeholder.title).contains(term, autoescape=True),
+            )
+        )
+    if filters.level is not None:
+        query = query.where(Stakeholder.level == filters.level)
+    if filters.department:
+        query = query.where(db.func.lower(Stakeholder.department) == filters.department.lower())
+    if filters.stance is not None:
+        query = query.where(Engagement.stance == filters.stance)
+    if filters.owner == "none":
+        query = query.where(Engagement.owner_id.is_(None))
+    elif filters.owner_id is not None:
+        query = query.where(Engagement.owner_id == filters.owner_id)
+    if filters.not_contacted is not None:
+        cutoff = datetime.now(UTC) - timedelta(days=filters.not_contacted)
+        query = query.where(
+            db.or_(Engagement.last_contact_at.is_(None), Engagement.last_contact_at < cutoff)
+        )
+
+    key = filters.sort.lstrip("-")
+    descending = filters.sort.startswith("-")
+    order = []
+    for column in SORTS[key]():
+        column = column.desc() if descending else column.asc()
+        if key == "last_contact":
+            # Never contacted counts as longest ago: first going up, last coming down.
+            column = column.nulls_last() if descending else column.nulls_first()
+        order.append(column)
+    # Ties broken by name, then id, so pages never overlap or skip anyone.
+    return query.order_by(*order, db.func.lower(Stakeholder.name), Engagement.id)
+
+
+def list_page(campaign: Campaign, filters: ListFilters, page: int, per_page: int):
+    """One page of the list: one SELECT for the rows (owner joined in) and one COUNT."""
+    query = engagement_query(campaign, filters).options(joinedload(Engagement.owner))
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page,
+                       error_out=False)
+
+
+def export_rows(campaign: Campaign, filters: ListFilters):
+    """Every row matching `filters`, with manager email and owner, read in batches."""
+    manager = aliased(Stakeholder)
+    owner = aliased(User)
+    query = (
+        engagement_query(campaign, filters)
+        .outerjoin(manager, Stakeholder.reports_to_id == manager.id)
+        .outerjoin(owner, Engagement.owner_id == owner.id)
+        .add_columns(manager.email, owner.email)
+        .execution_options(yield_per=500)
+    )
+    return db.session.execute(query)
+
+
+def departments(campaign: Campaign | None = None) -> list[str]:
+    """Department names in use (in a campaign, or across Groundswell), alphabetical."""
+    query = db.select(Stakeholder.department).where(Stakeholder.department != "").distinct()
+    if campaign is not None:
+        query = query.join(Engagement, Engagement.stakeholder_id == Stakeholder.id).where(
+            Engagement.campaign_id == campaign.id
+        )
+    return sorted(db.session.scalars(query.limit(500)), key=str.lower)
+
+
+def owners(campaign: Campaign) -> list[User]:
+    """Members who may own people in the campaign: champions and leads, by name."""
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.campaign_id == campaign.id,
+                Membership.role.in_([Role.champion, Role.lead]),
+                User.active.is_(True),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+def engagement_by_email(campaign: Campaign, email: str) -> Engagement | None:
+    """The engagement in `campaign` of the person with this email (any case), if any."""
+    return db.session.scalar(
+        db.select(Engagement)
+        .join(Engagement.stakeholder)
+        .where(
+            Engagement.campaign_id == campaign.id,
+            db.func.lower(Stakeholder.email) == email.strip().lower(),
+        )
+        .options(contains_eager(Engagement.stakeholder))
+    )
+
+
+def person_by_email(email: str) -> Stakeholder | None:
+    """The person with this email (any case) anywhere in Groundswell."""
+    return db.session.scalar(
+        db.select(Stakeholder).where(db.func.lower(Stakeholder.email) == email.strip().lower())
+    )
+
+
+def engagement_for(campaign: Campaign, stakeholder_id: int) -> Engagement | None:
+    """A person's engagement in `campaign`, with person, manager and owner loaded."""
+    return db.session.scalar(
+        db.select(Engagement)
+        .where(Engagement.campaign_id == campaign.id, Engagement.stakeholder_id == stakeholder_id)
+        .options(
+            joinedload(Engagement.stakeholder).joinedload(Stakeholder.reports_to),
+            joinedload(Engagement.owner),
+        )
+    )
+
+
+@dataclass
+class TimelineEntry:
+    """One dated line of a person's timeline: a conversation, a stance move or an objection."""
+
+    at: datetime
+    kind: str
+    record: object
+
+
+@dataclass
+class Heard:
+    """How often a person heard one key message or case study, and when last."""
+
+    count: int
+    last: datetime
+    key_message: KeyMessage | None = None
+    case_study_slug: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.key_message is not None:
+            return self.key_message.title
+        return prettify_slug(self.case_study_slug or "")
+
+
+def prettify_slug(slug: str) -> str:
+    """'cisco-channel-training' -> 'Cisco channel training'."""
+    return slug.replace("-", " ").replace("_", " ").strip().capitalize()
+
+
+@dataclass
+class Network:
+    """A person's manager and direct reports, each with their engagement here (or None)."""
+
+    manager: tuple[Stakeholder, Engagement | None] | None
+    reports: list[tuple[Stakeholder, Engagement | None]]
+
+
+def timeline(engagement: Engagement) -> tuple[list[TimelineEntry], bool]:
+    """Conversations attended, stance moves and objections raised, newest first.
+
+    Three queries, each capped at TIMELINE_LIMIT; the flag says whether anything was cut.
+    """
+    conversations = db.session.execute(
+        db.select(Conversation, ConversationAttendee)
+        .join(ConversationAttendee, ConversationAttendee.conversation_id == Conversation.id)
+        .where(ConversationAttendee.engagement_id == engagement.id)
+        .options(joinedload(Conversation.author))
+        .order_by(Conversation.occurred_at.desc(), Conversation.id.desc())
+        .limit(TIMELINE_LIMIT + 1)
+    ).all()
+    moves = db.session.scalars(
+        db.select(StanceChange)
+        .where(StanceChange.engagement_id == engagement.id)
+        .options(joinedload(StanceChange.changed_by), joinedload(StanceChange.conversation))
+        .order_by(StanceChange.changed_at.desc(), StanceChange.id.desc())
+        .limit(TIMELINE_LIMIT + 1)
+    ).all()
+    objections = db.session.scalars(
+        db.select(Objection)
+        .where(Objection.engagement_id == engagement.id)
+        .options(joinedload(Objection.theme))
+        .order_by(Objection.raised_at.desc(), Objection.id.desc())
+        .limit(TIMELINE_LIMIT + 1)
+    ).all()
+    truncated = any(len(rows) > TIMELINE_LIMIT for rows in (conversations, moves, objections))
+    entries = [
+        TimelineEntry(conversation.occurred_at, "conversation", (conversation, attendance))
+        for conversation, attendance in conversations[:TIMELINE_LIMIT]
+    ]
+    entries += [TimelineEntry(move.changed_at, "stance", move) for move in moves[:TIMELINE_LIMIT]]
+    entries += [
+        TimelineEntry(objection.raised_at, "objection", objection)
+        for objection in objections[:TIMELINE_LIMIT]
+    ]
+    # On the same instant the conversation comes first, then what came out of it.
+    rank = {"objection": 0, "stance": 1, "conversation": 2}
+    entries.sort(key=lambda entry: (entry.at, rank[entry.kind]), reverse=True)
+    return entries, truncated
+
+
+def open_objections(engagement: Engagement) -> list[Objection]:
+    """Objections this person raised that are still open, oldest first."""
+    return list(
+        db.session.scalars(
+            db.select(Objection)
+            .where(
+                Objection.engagement_id == engagement.id,
+                Objection.status == ObjectionStatus.open,
+            )
+            .options(joinedload(Objection.theme))
+            .order_by(Objection.raised_at, Objection.id)
+            .limit(TIMELINE_LIMIT)
+        )
+    )
+
+
+def open_follow_ups(engagement: Engagement) -> list[FollowUp]:
+    """Follow-ups about this person not yet done, soonest due first."""
+    return list(
+        db.session.scalars(
+            db.select(FollowUp)
+            .where(FollowUp.engagement_id == engagement.id, FollowUp.done_at.is_(None))
+            .options(joinedload(FollowUp.owner))
+            .order_by(FollowUp.due_on, FollowUp.id)
+            .limit(TIMELINE_LIMIT)
+        )
+    )
+
+
+def network(engagement: Engagement) -> Network:
+    """Manager and direct reports with their engagements in this campaign: one query."""
+    person = engagement.stakeholder
+    here = aliased(Engagement)
+    who = db.or_(Stakeholder.reports_to_id == person.id)
+    if person.reports_to_id is not None:
+        who = db.or_(who, Stakeholder.id == person.reports_to_id)
+    rows = db.session.execute(
+        db.select(Stakeholder, here)
+        .outerjoin(
+            here,
+            db.and_(here.stakeholder_id == Stakeholder.id,
+                    here.campaign_id == engagement.campaign_id),
+        )
+        .where(who)
+        .order_by(db.func.lower(Stakeholder.name), Stakeholder.id)
+        .limit(TIMELINE_LIMIT + 1)
+    ).all()
+    manager = None
+    reports = []
+    for stakeholder, report_engagement in rows:
+        if stakeholder.id == person.reports_to_id:
+            manager = (stakeholder, report_engagement)
+        else:
+            reports.append((stakeholder, report_engagement))
+    return Network(manager=manager, reports=reports)
+
+
+def heard(engagement: Engagement) -> list[Heard]:
+    """Key messages and case studies this person heard, counted, most heard first."""
+    rows = db.session.execute(
+        db.select(
+            Exposure.key_message_id,
+            Exposure.case_study_slug,
+            db.func.count(Exposure.id),
+            db.func.max(Exposure.exposed_at),
+            KeyMessage,
+        )
+        .outerjoin(KeyMessage, KeyMessage.id == Exposure.key_message_id)
+        .where(
+            Exposure.campaign_id == engagement.campaign_id,
+            Exposure.engagement_id == engagement.id,
+        )
+        .group_by(Exposure.key_message_id, Exposure.case_study_slug, KeyMessage.id)
+        .order_by(db.func.count(Exposure.id).desc(), Exposure.key_message_id,
+                  Exposure.case_study_slug)
+    ).all()
+    result = []
+    for _key_message_id, slug, count, last, key_message in rows:
+        # MAX() over a TypeDecorator column comes back raw on some drivers.
+        if isinstance(last, str):
+            last = datetime.fromisoformat(last)
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)
+        result.append(Heard(count=count, last=last, key_message=key_message, case_study_slug=slug))
+    return result
+
+
+def audit_trail(engagement: Engagement) -> tuple[list[AuditEvent], bool]:
+    """Audit events about this person that belong to this campaign (or to the person
+    themselves, shared by every campaign), newest first, capped at AUDIT_LIMIT."""
+    rows = db.session.scalars(
+        db.select(AuditEvent)
+        .where(
+            AuditEvent.stakeholder_id == engagement.stakeholder_id,
+            db.or_(
+                AuditEvent.campaign_id == engagement.campaign_id,
+                AuditEvent.entity_type == Stakeholder.__tablename__,
+            ),
+        )
+        .options(joinedload(AuditEvent.user))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(AUDIT_LIMIT + 1)
+    ).all()
+    return rows[:AUDIT_LIMIT], len(rows) > AUDIT_LIMIT
