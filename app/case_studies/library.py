@@ -182,7 +182,8 @@ def _parse_file(path: Path, errors: list[LibraryError]) -> CaseStudy | None:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
-        problem("front matter", f"is not valid YAML{where}")
+        reason = f" ({error.problem})" if getattr(error, "problem", None) else ""
+        problem("front matter", f"is not valid YAML{where}{reason}")
         return None
     if not isinstance(meta, dict):
         problem("front matter", "must be a mapping of keys to values")
