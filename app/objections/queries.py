@@ -1,0 +1,263 @@
+"""Reading the objection register and the playbook in a fixed number of SQL statements."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
+
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from app.extensions import db
+from app.formatting import from_local, today_local, user_zone
+from app.models import (
+    Engagement,
+    Level,
+    Objection,
+    ObjectionEvent,
+    ObjectionStatus,
+    ObjectionTheme,
+    Stakeholder,
+)
+
+#: What the register shows when no status is asked for: what still needs work.
+ACTIVE_STATUSES = (ObjectionStatus.open, ObjectionStatus.answered)
+CLOSED_STATUSES = (ObjectionStatus.resolved, ObjectionStatus.parked)
+PER_PAGE = 25
+#: Query arguments of the register's filter bar.
+FILTER_ARGS = ("status", "theme", "level", "raised_from", "raised_to")
+
+
+@dataclass
+class RegisterFilters:
+    """The register's filters as parsed from the query string."""
+
+    statuses: tuple[ObjectionStatus, ...] = ACTIVE_STATUSES
+    theme: ObjectionTheme | None = None
+    level: Level | None = None
+    raised_from: date | None = None
+    raised_to: date | None = None
+    #: Why part of the query string was ignored, for the page to say.
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def status_value(self) -> str:
+        """The status filter as the form's select shows it."""
+        if self.statuses == ACTIVE_STATUSES:
+            return ""
+        if set(self.statuses) == set(ObjectionStatus):
+            return "all"
+        return self.statuses[0].name if len(self.statuses) == 1 else ""
+
+
+def _parse_date(text: str | None, label: str, messages: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        messages.append(f"Ignored the “{label}” date: use the form YYYY-MM-DD.")
+        return None
+
+
+def parse_register_filters(args, themes: list[ObjectionTheme]) -> RegisterFilters:
+    """Filters from request args; unknown values are ignored with a message."""
+    filters = RegisterFilters()
+    messages = filters.messages
+    names = [name for name in args.getlist("status") if name]
+    if names == ["all"]:
+        filters.statuses = tuple(ObjectionStatus)
+    elif names:
+        statuses = [ObjectionStatus.parse(name) for name in names]
+        known = tuple(status for status in ObjectionStatus if status in statuses)
+        if None in statuses:
+            messages.append("Ignored an unknown status in the filter.")
+        filters.statuses = known or ACTIVE_STATUSES
+    if slug := args.get("theme"):
+        filters.theme = next((theme for theme in themes if theme.slug == slug), None)
+        if filters.theme is None:
+            messages.append("Ignored an unknown theme in the filter.")
+    if name := args.get("level"):
+        filters.level = Level.parse(name)
+        if filters.level is None:
+            messages.append("Ignored an unknown level in the filter.")
+    filters.raised_from = _parse_date(args.get("raised_from"), "raised from", messages)
+    filters.raised_to = _parse_date(args.get("raised_to"), "raised to", messages)
+    if filters.raised_from and filters.raised_to and filters.raised_from > filters.raised_to:
+        messages.append("“Raised from” was after “raised to”; the dates were swapped.")
+        filters.raised_from, filters.raised_to = filters.raised_to, filters.raised_from
+    return filters
+
+
+def day_start(day: date) -> datetime:
+    """Midnight at the start of `day` on the user's clock, as aware UTC."""
+    return from_local(datetime.combine(day, time.min))
+
+
+def _filtered(query, campaign, filters: RegisterFilters, *, by_status: bool = True):
+    """Apply the campaign and the filters to a query that joins Objection to Stakeholder."""
+    query = query.where(Objection.campaign_id == campaign.id)
+    if by_status:
+        query = query.where(Objection.status.in_(filters.statuses))
+    if filters.theme is not None:
+        query = query.where(Objection.theme_id == filters.theme.id)
+    if filters.level is not None:
+        query = query.where(Stakeholder.level == filters.level)
+    if filters.raised_from is not None:
+        query = query.where(Objection.raised_at >= day_start(filters.raised_from))
+    if filters.raised_to is not None:
+        query = query.where(Objection.raised_at < day_start(filters.raised_to + timedelta(days=1)))
+    return query
+
+
+def campaign_themes(campaign) -> list[ObjectionTheme]:
+    """The campaign's playbook themes in playbook order."""
+    return list(
+        db.session.scalars(
+            db.select(ObjectionTheme)
+            .where(ObjectionTheme.campaign_id == campaign.id)
+            .order_by(ObjectionTheme.position, ObjectionTheme.name)
+        )
+    )
+
+
+def register_page(campaign, filters: RegisterFilters, page: int, per_page: int = PER_PAGE):
+    """One page of the register, ordered by theme then newest first, people and
+    conversations loaded with the rows."""
+    query = (
+        db.select(Objection)
+        .join(Objection.theme)
+        .join(Objection.engagement)
+        .join(Engagement.stakeholder)
+        .options(
+            contains_eager(Objection.theme),
+            contains_eager(Objection.engagement).contains_eager(Engagement.stakeholder),
+            joinedload(Objection.conversation),
+        )
+        .order_by(ObjectionTheme.position, ObjectionTheme.name, Objection.raised_at.desc(),
+                  Objection.id.desc())
+    )
+    query = _filtered(query, campaign, filters)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def status_counts(campaign, filters: RegisterFilters) -> dict[int, dict[ObjectionStatus, int]]:
+    """{theme id: {status: count}} under every filter but status, for the group headers."""
+    query = (
+        db.select(Objection.theme_id, Objection.status, db.func.count())
+        .join(Objection.engagement)
+        .join(Engagement.stakeholder)
+        .group_by(Objection.theme_id, Objection.status)
+    )
+    counts: dict[int, dict[ObjectionStatus, int]] = {}
+    for theme_id, status, number in db.session.execute(
+        _filtered(query, campaign, filters, by_status=False)
+    ):
+        counts.setdefault(theme_id, {})[status] = number
+    return counts
+
+
+def closed_at(objection_ids: list[int]) -> dict[int, datetime]:
+    """When each of these objections last moved to resolved or parked."""
+    if not objection_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(ObjectionEvent.objection_id, db.func.max(ObjectionEvent.at))
+        .where(ObjectionEvent.objection_id.in_(objection_ids),
+               ObjectionEvent.to_status.in_(CLOSED_STATUSES))
+        .group_by(ObjectionEvent.objection_id)
+    )
+    # max() comes back naive from SQLite's text dates and from some drivers; the column
+    # type only converts whole-column reads.
+    result = {}
+    for objection_id, moment in rows:
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        result[objection_id] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return result
+
+
+def days_open(objection: Objection, closed: datetime | None = None) -> int:
+    """Whole days from being raised to being closed (or to today while still active)."""
+    zone = user_zone()
+    start = objection.raised_at.astimezone(zone).date()
+    if objection.status in CLOSED_STATUSES and closed is not None:
+        end = closed.astimezone(zone).date()
+    else:
+        end = today_local()
+    return max((end - start).days, 0)
+
+
+@dataclass
+class RegisterGroup:
+    """The page's rows of one theme, with that theme's counts per status."""
+
+    theme: ObjectionTheme
+    counts: dict[ObjectionStatus, int]
+    rows: list[tuple[Objection, int]]
+
+
+def group_by_theme(objections: list[Objection], counts, closed: dict[int, datetime]):
+    """The page's objections grouped by theme (they arrive ordered by theme)."""
+    return [
+        RegisterGroup(
+            theme=theme,
+            counts=counts.get(theme.id, {}),
+            rows=[(objection, days_open(objection, closed.get(objection.id)))
+                  for objection in rows],
+        )
+        for theme, rows in groupby(objections, key=lambda objection: objection.theme)
+    ]
+
+
+def objection_detail(objection_id: int) -> Objection | None:
+    """An objection with its person, theme answers, conversation and history loaded."""
+    return db.session.scalar(
+        db.select(Objection)
+        .where(Objection.id == objection_id)
+        .options(
+            joinedload(Objection.engagement).joinedload(Engagement.stakeholder),
+            joinedload(Objection.theme).selectinload(ObjectionTheme.responses),
+            joinedload(Objection.conversation),
+            selectinload(Objection.events).joinedload(ObjectionEvent.by),
+        )
+    )
+
+
+def playbook_themes(campaign) -> list[ObjectionTheme]:
+    """Every theme of the campaign's playbook with its answers, in playbook order."""
+    return list(
+        db.session.scalars(
+            db.select(ObjectionTheme)
+            .where(ObjectionTheme.campaign_id == campaign.id)
+            .options(selectinload(ObjectionTheme.responses))
+            .order_by(ObjectionTheme.position, ObjectionTheme.name)
+        )
+    )
+
+
+def open_counts(campaign) -> dict[int, int]:
+    """{theme id: number of open objections} for the campaign."""
+    return dict(
+        db.session.execute(
+            db.select(Objection.theme_id, db.func.count())
+            .where(Objection.campaign_id == campaign.id, Objection.status == ObjectionStatus.open)
+            .group_by(Objection.theme_id)
+        ).all()
+    )
+
+
+def find_engagement(campaign, text: str) -> Engagement | None:
+    """The campaign's person whose email is `text`, or whose name alone matches it."""
+    text = text.strip().lower()
+    if not text:
+        return None
+    base = (
+        db.select(Engagement)
+        .join(Engagement.stakeholder)
+        .options(contains_eager(Engagement.stakeholder))
+        .where(Engagement.campaign_id == campaign.id, Stakeholder.archived_at.is_(None))
+    )
+    by_email = db.session.scalar(base.where(db.func.lower(Stakeholder.email) == text))
+    if by_email is not None:
+        return by_email
+    by_name = db.session.scalars(base.where(db.func.lower(Stakeholder.name) == text).limit(2)).all()
+    return by_name[0] if len(by_name) == 1 else None
