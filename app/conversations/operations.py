@@ -16,6 +16,7 @@ from app.models import (
     Exposure,
     ObjectionTheme,
     Stance,
+    StanceChange,
 )
 from app.objections.operations import raise_objection
 from app.stakeholders.operations import change_stance
@@ -127,11 +128,11 @@ def log_conversation(campaign: Campaign, author, data: ConversationInput) -> Con
         if engagement.last_contact_at is None or engagement.last_contact_at < data.occurred_at:
             engagement.last_contact_at = data.occurred_at
         for message_id in data.key_message_ids:
-            db.session.add(Exposure(campaign_id=campaign.id, engagement=engagement,
+            db.session.add(Exposure(campaign_id=campaign.id, engagement_id=engagement.id,
                                     key_message_id=message_id, conversation=conversation,
                                     exposed_at=data.occurred_at))
         for slug in data.case_study_slugs:
-            db.session.add(Exposure(campaign_id=campaign.id, engagement=engagement,
+            db.session.add(Exposure(campaign_id=campaign.id, engagement_id=engagement.id,
                                     case_study_slug=slug, conversation=conversation,
                                     exposed_at=data.occurred_at))
 
@@ -147,13 +148,64 @@ def log_conversation(campaign: Campaign, author, data: ConversationInput) -> Con
 
 
 def update_conversation(conversation: Conversation, author, values: dict) -> dict:
-    """Edit the record of a conversation (when, how, what was said); audited."""
+    """Edit the record of a conversation (when, how, what was said); audited.
+
+    A corrected date moves what the conversation dated with it: the stance moves it caused,
+    the objections raised in it and the exposures to messages, so history stays true.
+    """
     if "occurred_at" in values and values["occurred_at"] > datetime.now(UTC):
         raise ConversationError("occurred_at", "A conversation cannot be logged in the future.")
     changes = audit.apply_changes(conversation, values)
     audit.record(conversation, "update", changes, user=author)
+    if "occurred_at" in changes:
+        _redate(conversation, author)
     db.session.flush()
     return changes
+
+
+def _redate(conversation: Conversation, author) -> None:
+    at = conversation.occurred_at
+    moves = db.session.scalars(
+        db.select(StanceChange).where(StanceChange.conversation_id == conversation.id)
+    ).all()
+    for move in moves:
+        move.changed_at = at
+    for objection in conversation.objections:
+        changes = audit.apply_changes(objection, {"raised_at": at})
+        audit.record(objection, "update", changes, user=author,
+                     stakeholder_id=objection.engagement.stakeholder_id)
+        for event in objection.events:
+            if event.from_status is None:
+                event.at = at
+    for exposure in conversation.exposures:
+        exposure.exposed_at = at
+    db.session.flush()
+
+    engagement_ids = [attendee.engagement_id for attendee in conversation.attendees]
+    latest_contact = dict(
+        db.session.execute(
+            db.select(ConversationAttendee.engagement_id, db.func.max(Conversation.occurred_at))
+            .join(Conversation, Conversation.id == ConversationAttendee.conversation_id)
+            .where(ConversationAttendee.engagement_id.in_(engagement_ids))
+            .group_by(ConversationAttendee.engagement_id)
+        ).all()
+    )
+    moved = {move.engagement_id for move in moves}
+    for attendee in conversation.attendees:
+        engagement = attendee.engagement
+        engagement.last_contact_at = latest_contact.get(engagement.id)
+        if engagement.id in moved:
+            latest = db.session.scalar(
+                db.select(StanceChange.to_stance)
+                .where(StanceChange.engagement_id == engagement.id)
+                .order_by(StanceChange.changed_at.desc(), StanceChange.id.desc())
+                .limit(1)
+            )
+            stance_changes = audit.apply_changes(engagement, {"stance": latest})
+            if stance_changes:
+                stance_changes["reason"] = [None, "Conversation re-dated"]
+            audit.record(engagement, "update", stance_changes, user=author,
+                         stakeholder_id=engagement.stakeholder_id)
 
 
 def may_edit(conversation: Conversation, user, role) -> bool:

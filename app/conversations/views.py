@@ -1,3 +1,121 @@
-from app.access import campaign_blueprint
+"""Conversations: log one in under a minute, read it back, correct it, list them."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.access import campaign_blueprint, requires
+from app.conversations.forms import ConversationDetailsForm, ConversationForm, campaign_members
+from app.conversations.operations import (
+    ConversationError,
+    log_conversation,
+    may_edit,
+    update_conversation,
+)
+from app.conversations.queries import (
+    conversation_detail,
+    conversation_list,
+    messages_used,
+    parse_filters,
+)
+from app.extensions import db
+from app.formatting import to_local
+from app.models import Channel, Role
 
 bp = campaign_blueprint("conversations", __name__, "/conversations")
+#: The form's small script, served as a file (no inline script, no build step).
+assets = Blueprint(
+    "conversation_assets", __name__, static_folder="static", static_url_path="/assets/conversations"
+)
+blueprints = (bp, assets)
+
+
+def _refuse(form, error: ConversationError) -> None:
+    """Put an operation's refusal on the field it concerns, so the form can show it."""
+    field = getattr(form, error.field, None)
+    if field is None:
+        form.form_errors.append(str(error))
+    else:
+        field.errors = [*field.errors, str(error)]
+
+
+@bp.get("/")
+def index():
+    """The campaign's conversations, newest first, filtered and paginated."""
+    filters = parse_filters(request.args, g.campaign, current_user)
+    page = request.args.get("page", 1, type=int)
+    pagination, objection_counts, follow_up_counts = conversation_list(g.campaign, filters, page)
+    return render_template(
+        "conversations/index.html",
+        pagination=pagination,
+        filters=filters,
+        objection_counts=objection_counts,
+        follow_up_counts=follow_up_counts,
+        members=campaign_members(g.campaign, current_user),
+        channels=list(Channel),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Role.champion)
+def new():
+    """Log a conversation: who was there, how they stand now, objections, follow-ups."""
+    form = ConversationForm(g.campaign, current_user)
+    if request.method == "GET":
+        now = to_local(datetime.now(UTC)).replace(tzinfo=None, second=0, microsecond=0)
+        form.occurred_at.data = now
+        form.add_attendees(request.args.getlist("attendee", type=int))
+    elif form.validate_on_submit():
+        try:
+            conversation = log_conversation(g.campaign, current_user, form.to_input())
+        except ConversationError as error:
+            db.session.rollback()
+            _refuse(form, error)
+        else:
+            db.session.commit()
+            count = len(conversation.attendees)
+            flash(f"Conversation logged with {count} {'person' if count == 1 else 'people'}.",
+                  "success")
+            return redirect(url_for(".show", conversation_id=conversation.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("conversations/new.html", form=form), status
+
+
+@bp.get("/<int:conversation_id>")
+def show(conversation_id: int):
+    """One conversation and everything that came out of it."""
+    conversation = conversation_detail(g.campaign, conversation_id)
+    if conversation is None:
+        abort(404)
+    return render_template(
+        "conversations/show.html",
+        conversation=conversation,
+        messages=messages_used(conversation),
+        editable=may_edit(conversation, current_user, g.campaign_role),
+    )
+
+
+@bp.route("/<int:conversation_id>/edit", methods=["GET", "POST"])
+def edit(conversation_id: int):
+    """Correct when, how and what was said; the author or a lead may."""
+    conversation = conversation_detail(g.campaign, conversation_id)
+    if conversation is None:
+        abort(404)
+    if not may_edit(conversation, current_user, g.campaign_role):
+        abort(403, "Only the author or a campaign lead can edit this conversation.")
+    form = ConversationDetailsForm()
+    if request.method == "GET":
+        form.fill_from(conversation)
+    elif form.validate_on_submit():
+        try:
+            changes = update_conversation(conversation, current_user, form.details())
+        except ConversationError as error:
+            db.session.rollback()
+            _refuse(form, error)
+        else:
+            db.session.commit()
+            flash("Conversation updated." if changes else "Nothing had changed.", "success")
+            return redirect(url_for(".show", conversation_id=conversation.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("conversations/edit.html", form=form, conversation=conversation), status

@@ -42,6 +42,7 @@ def complete_follow_up(follow_up: FollowUp, author) -> None:
 
 
 def reopen_follow_up(follow_up: FollowUp, author) -> None:
+    """Put a done follow-up back on the open list."""
     changes = audit.apply_changes(follow_up, {"done_at": None, "done_by_id": None})
     audit.record(follow_up, "update", changes, user=author,
                  stakeholder_id=follow_up.engagement.stakeholder_id if follow_up.engagement else None)

@@ -1,0 +1,169 @@
+"""Reading conversations: the list with its filters, and one conversation with all it produced."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.formatting import from_local
+from app.models import (
+    Channel,
+    Conversation,
+    ConversationAttendee,
+    Engagement,
+    Exposure,
+    FollowUp,
+    Level,
+    Objection,
+    Stakeholder,
+)
+
+
+@dataclass
+class ConversationFilters:
+    """What the list is narrowed to; `notes` say which query arguments were ignored and why."""
+
+    channel: Channel | None = None
+    author_id: int | None = None
+    author_is_me: bool = False
+    attendee: Stakeholder | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return any(
+            value is not None
+            for value in (self.channel, self.author_id, self.attendee, self.date_from, self.date_to)
+        )
+
+
+def _parse_date(text: str, label: str, notes: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        notes.append(f"“{text}” is not a date; the {label} filter was ignored.")
+        return None
+
+
+def parse_filters(args, campaign, me) -> ConversationFilters:
+    """Read the list's query arguments; unknown values are ignored with a note."""
+    filters = ConversationFilters()
+    notes = filters.notes
+
+    channel = args.get("channel", "")
+    if channel:
+        filters.channel = Channel.parse(channel)
+        if filters.channel is None:
+            notes.append(f"There is no channel called “{channel}”; that filter was ignored.")
+
+    author = args.get("author", "")
+    if author == "me":
+        filters.author_id, filters.author_is_me = me.id, True
+    elif author.isdigit():
+        filters.author_id = int(author)
+    elif author:
+        notes.append("The author filter was not understood and was ignored.")
+
+    attendee = args.get("attendee", "")
+    if attendee.isdigit():
+        filters.attendee = db.session.scalar(
+            db.select(Stakeholder)
+            .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)
+            .where(Stakeholder.id == int(attendee), Engagement.campaign_id == campaign.id)
+        )
+        if filters.attendee is None:
+            notes.append("That person is not part of this campaign; the filter was ignored.")
+    elif attendee:
+        notes.append("The attendee filter was not understood and was ignored.")
+
+    filters.date_from = _parse_date(args.get("from", ""), "“from”", notes)
+    filters.date_to = _parse_date(args.get("to", ""), "“to”", notes)
+    return filters
+
+
+def conversation_list(campaign, filters: ConversationFilters, page: int):
+    """One page of the campaign's conversations, newest first, with attendees and author."""
+    query = db.select(Conversation).where(Conversation.campaign_id == campaign.id)
+    if filters.channel is not None:
+        query = query.where(Conversation.channel == filters.channel)
+    if filters.author_id is not None:
+        query = query.where(Conversation.author_id == filters.author_id)
+    if filters.attendee is not None:
+        query = query.where(
+            db.select(ConversationAttendee.conversation_id)
+            .join(Engagement, Engagement.id == ConversationAttendee.engagement_id)
+            .where(
+                ConversationAttendee.conversation_id == Conversation.id,
+                Engagement.stakeholder_id == filters.attendee.id,
+            )
+            .exists()
+        )
+    # Days are the user's days: "from 3 May" starts at their midnight, not UTC's.
+    if filters.date_from is not None:
+        query = query.where(
+            Conversation.occurred_at >= from_local(datetime.combine(filters.date_from, time.min))
+        )
+    if filters.date_to is not None:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min)
+        query = query.where(Conversation.occurred_at < from_local(end))
+    query = query.order_by(Conversation.occurred_at.desc(), Conversation.id.desc()).options(
+        joinedload(Conversation.author),
+        selectinload(Conversation.attendees)
+        .joinedload(ConversationAttendee.engagement)
+        .joinedload(Engagement.stakeholder),
+    )
+    pagination = db.paginate(
+        query, page=page, per_page=current_app.config["PER_PAGE"], error_out=False
+    )
+    ids = [conversation.id for conversation in pagination.items]
+    return pagination, _counts(Objection, ids), _counts(FollowUp, ids)
+
+
+def _counts(model, conversation_ids) -> dict[int, int]:
+    """How many `model` rows each conversation produced, in one grouped query."""
+    if not conversation_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(model.conversation_id, db.func.count(model.id))
+        .where(model.conversation_id.in_(conversation_ids))
+        .group_by(model.conversation_id)
+    )
+    return dict(rows.all())
+
+
+def conversation_detail(campaign, conversation_id: int) -> Conversation | None:
+    """A conversation of `campaign` with everything the page shows, in a fixed few queries."""
+    return db.session.scalar(
+        db.select(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.campaign_id == campaign.id)
+        .options(
+            joinedload(Conversation.author),
+            selectinload(Conversation.attendees)
+            .joinedload(ConversationAttendee.engagement)
+            .joinedload(Engagement.stakeholder),
+            selectinload(Conversation.objections).joinedload(Objection.theme),
+            selectinload(Conversation.objections)
+            .joinedload(Objection.engagement)
+            .joinedload(Engagement.stakeholder),
+            selectinload(Conversation.follow_ups).joinedload(FollowUp.owner),
+            selectinload(Conversation.follow_ups)
+            .joinedload(FollowUp.engagement)
+            .joinedload(Engagement.stakeholder),
+            selectinload(Conversation.exposures).joinedload(Exposure.key_message),
+        )
+    )
+
+
+def messages_used(conversation: Conversation) -> list:
+    """The distinct key messages a conversation used (exposures repeat them per attendee)."""
+    seen = {}
+    for exposure in conversation.exposures:
+        if exposure.key_message is not None:
+            seen.setdefault(exposure.key_message.id, exposure.key_message)
+    return sorted(seen.values(), key=lambda message: (list(Level).index(message.level), message.position))
