@@ -38,6 +38,7 @@ MAX_DAYS = 3650
 #: Each part of a person's page shows at most this many of the newest entries.
 TIMELINE_LIMIT = 200
 AUDIT_LIMIT = 200
+REPORTS_LIMIT = 100
 
 #: Ascending stance sort: not yet assessed first, then along the support scale.
 STANCE_ORDER = {stance: (stance.rank if stance.rank is not None else -1) for stance in Stance}
@@ -46,7 +47,10 @@ SORTS = {
     "name": lambda: [db.func.lower(Stakeholder.name)],
     "level": lambda: [Stakeholder.level],
     "department": lambda: [db.func.lower(Stakeholder.department)],
-    "stance": lambda: [db.case(STANCE_ORDER, value=Engagement.stance, else_=-1)],
+    "stance": lambda: [
+        db.case(*[(Engagement.stance == stance, rank) for stance, rank in STANCE_ORDER.items()],
+                else_=-1)
+    ],
     "influence": lambda: [Stakeholder.influence],
     "interest": lambda: [Engagement.interest],
     "last_contact": lambda: [Engagement.last_contact_at],
@@ -305,6 +309,8 @@ class Network:
 
     manager: tuple[Stakeholder, Engagement | None] | None
     reports: list[tuple[Stakeholder, Engagement | None]]
+    #: More direct reports exist than the panel lists.
+    more_reports: bool = False
 
 
 def timeline(engagement: Engagement) -> tuple[list[TimelineEntry], bool]:
@@ -394,8 +400,10 @@ def network(engagement: Engagement) -> Network:
                     here.campaign_id == engagement.campaign_id),
         )
         .where(who)
-        .order_by(db.func.lower(Stakeholder.name), Stakeholder.id)
-        .limit(TIMELINE_LIMIT + 1)
+        # The manager first, so the cap below only ever cuts reports.
+        .order_by((Stakeholder.id == person.reports_to_id).desc(),
+                  db.func.lower(Stakeholder.name), Stakeholder.id)
+        .limit(REPORTS_LIMIT + 2)
     ).all()
     manager = None
     reports = []
@@ -404,7 +412,8 @@ def network(engagement: Engagement) -> Network:
             manager = (stakeholder, report_engagement)
         else:
             reports.append((stakeholder, report_engagement))
-    return Network(manager=manager, reports=reports)
+    return Network(manager=manager, reports=reports[:REPORTS_LIMIT],
+                   more_reports=len(reports) > REPORTS_LIMIT)
 
 
 def heard(engagement: Engagement) -> list[Heard]:
