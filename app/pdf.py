@@ -17,6 +17,7 @@ carries a creation date only when the template sets one from its context.
 import logging
 import mimetypes
 import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import DataHandler, Request
@@ -79,7 +80,7 @@ class StaticOnlyFetcher(URLFetcher):
 def render_pdf(template_name: str, **context) -> bytes:
     """The template rendered with `context`, as PDF bytes; PdfError when it cannot be."""
     config = current_app.config
-    html = render_template(template_name, **context)
+    html = render_template(template_name, pdf_created=_w3c_date(context.get("document_date")), **context)
     size = len(html.encode("utf-8"))
     limit = config["PDF_MAX_HTML_BYTES"]
     if size > limit:
@@ -110,6 +111,17 @@ def render_pdf(template_name: str, **context) -> bytes:
             f"{config['PDF_TIMEOUT_SECONDS']}-second limit. Narrow it down and try again."
         )
     return document.write_pdf()
+
+
+def _w3c_date(moment: date | datetime | None) -> str | None:
+    """`moment` as the W3C date WeasyPrint reads from <meta name=dcterms.created>."""
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat()
 
 
 def _megabytes(size: int) -> str:
