@@ -1,0 +1,207 @@
+"""Changing briefing data: key messages, the risk checklist, landmine words, and
+generating a briefing (render, store, record who heard what). Each function flushes;
+the caller commits once."""
+
+import hashlib
+import io
+from datetime import UTC, datetime, time
+
+from pypdf import PdfReader
+
+from app import audit
+from app.briefings.builder import BriefingDraft
+from app.extensions import db
+from app.formatting import from_local, today_local
+from app.models import (
+    Briefing,
+    BriefingAttendee,
+    Campaign,
+    Exposure,
+    KeyMessage,
+    Landmine,
+    RiskItem,
+)
+from app.pdf import render_pdf
+
+KEY_MESSAGE_FIELDS = ("level", "title", "body", "position")
+RISK_FIELDS = ("area", "question", "status", "owner", "notes")
+LANDMINE_FIELDS = ("word", "audiences", "suggestion", "reason")
+BRIEFING_FIELDS = ("audience", "meeting_on", "meeting_minutes", "introduction", "pdf_sha256")
+
+
+# --- Key messages ----------------------------------------------------------------------
+
+
+def add_key_message(campaign: Campaign, author, values: dict) -> KeyMessage:
+    """A new key message for one level; without a position it goes last."""
+    if values.get("position") is None:
+        last = db.session.scalar(
+            db.select(db.func.max(KeyMessage.position)).where(
+                KeyMessage.campaign_id == campaign.id, KeyMessage.level == values["level"]
+            )
+        )
+        values = {**values, "position": (last + 1) if last is not None else 0}
+    message = KeyMessage(campaign_id=campaign.id, **values)
+    db.session.add(message)
+    db.session.flush()
+    audit.created(message, KEY_MESSAGE_FIELDS, user=author)
+    return message
+
+
+def update_key_message(message: KeyMessage, author, values: dict) -> dict:
+    """Edit a key message; returns what changed."""
+    if values.get("position") is None:
+        values = {key: value for key, value in values.items() if key != "position"}
+    changes = audit.apply_changes(message, values)
+    audit.record(message, "update", changes, user=author)
+    db.session.flush()
+    return changes
+
+
+def archive_key_message(message: KeyMessage, author) -> None:
+    """Stop using a message in new briefings; exposures to it stay counted."""
+    if message.archived_at is None:
+        changes = audit.apply_changes(message, {"archived_at": datetime.now(UTC)})
+        audit.record(message, "archive", changes, user=author)
+        db.session.flush()
+
+
+def restore_key_message(message: KeyMessage, author) -> None:
+    if message.archived_at is not None:
+        changes = audit.apply_changes(message, {"archived_at": None})
+        audit.record(message, "restore", changes, user=author)
+        db.session.flush()
+
+
+# --- Risk checklist --------------------------------------------------------------------
+
+
+def add_risk_item(campaign: Campaign, author, values: dict) -> RiskItem:
+    """A new line on the campaign's risk checklist."""
+    last = db.session.scalar(
+        db.select(db.func.max(RiskItem.position)).where(RiskItem.campaign_id == campaign.id)
+    )
+    item = RiskItem(campaign_id=campaign.id, position=(last or 0) + 1, **values)
+    db.session.add(item)
+    db.session.flush()
+    audit.created(item, RISK_FIELDS, user=author)
+    return item
+
+
+def update_risk_item(item: RiskItem, author, values: dict) -> dict:
+    """Change a checklist line's status, owner, notes or wording."""
+    changes = audit.apply_changes(item, values)
+    audit.record(item, "update", changes, user=author)
+    db.session.flush()
+    return changes
+
+
+def remove_risk_item(item: RiskItem, author) -> None:
+    """Take a line off the checklist (the audit trail keeps what it said)."""
+    audit.record(item, "delete", audit.snapshot(item, RISK_FIELDS), user=author)
+    db.session.delete(item)
+    db.session.flush()
+
+
+# --- Landmine words --------------------------------------------------------------------
+
+
+def add_landmine(campaign: Campaign, author, values: dict) -> Landmine:
+    """A new word to warn about, for the given audiences."""
+    landmine = Landmine(campaign_id=campaign.id, **values)
+    db.session.add(landmine)
+    db.session.flush()
+    audit.created(landmine, LANDMINE_FIELDS, user=author)
+    return landmine
+
+
+def update_landmine(landmine: Landmine, author, values: dict) -> dict:
+    changes = audit.apply_changes(landmine, values)
+    audit.record(landmine, "update", changes, user=author)
+    db.session.flush()
+    return changes
+
+
+def remove_landmine(landmine: Landmine, author) -> None:
+    audit.record(landmine, "delete", audit.snapshot(landmine, LANDMINE_FIELDS), user=author)
+    db.session.delete(landmine)
+    db.session.flush()
+
+
+# --- Rendering and generating ----------------------------------------------------------
+
+
+def count_pages(pdf: bytes) -> int:
+    """Pages in a PDF, as a reader would count them."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def briefing_date(draft: BriefingDraft):
+    """The date a briefing is for: its meeting, or today."""
+    return draft.meeting_on or today_local()
+
+
+def render_briefing_pdf(draft: BriefingDraft) -> bytes:
+    """The briefing on paper; also sets `draft.pages`, which decides the budget warning."""
+    pdf = render_pdf(
+        "print/briefing.html",
+        briefing=draft,
+        campaign=draft.campaign,
+        on=briefing_date(draft),
+    )
+    draft.pages = count_pages(pdf)
+    return pdf
+
+
+def exposure_time(draft: BriefingDraft, now: datetime) -> datetime:
+    """When attendees heard it: midday of the meeting date in the user's zone, else now."""
+    if draft.meeting_on is None:
+        return now
+    return from_local(datetime.combine(draft.meeting_on, time(12, 0)))
+
+
+def generate_briefing(draft: BriefingDraft, author) -> Briefing:
+    """Render the draft, keep the PDF and what it contained, and record that each
+    attendee heard each message and case study in it."""
+    pdf = render_briefing_pdf(draft)
+    now = datetime.now(UTC)
+    campaign = draft.campaign
+    briefing = Briefing(
+        campaign_id=campaign.id,
+        audience=draft.audience,
+        created_by_id=getattr(author, "id", None),
+        created_at=now,
+        meeting_on=draft.meeting_on,
+        meeting_minutes=draft.minutes,
+        introduction=draft.introduction,
+        content=draft.content(),
+        pdf=pdf,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    db.session.add(briefing)
+    db.session.flush()
+    briefing.attendees = [
+        BriefingAttendee(briefing_id=briefing.id, engagement_id=engagement.id)
+        for engagement in draft.attendees
+    ]
+    heard_at = exposure_time(draft, now)
+    exposures = []
+    for engagement in draft.attendees:
+        exposures.extend(
+            Exposure(campaign_id=campaign.id, engagement_id=engagement.id,
+                     key_message_id=message_id, briefing_id=briefing.id, exposed_at=heard_at)
+            for message_id in draft.message_ids
+        )
+        exposures.extend(
+            Exposure(campaign_id=campaign.id, engagement_id=engagement.id,
+                     case_study_slug=slug, briefing_id=briefing.id, exposed_at=heard_at)
+            for slug in draft.case_study_slugs
+        )
+    db.session.add_all(exposures)
+    changes = {field: [None, value] for field, value in
+               audit.snapshot(briefing, BRIEFING_FIELDS).items()}
+    changes["attendees"] = [None, [engagement.id for engagement in draft.attendees]]
+    changes["pages"] = [None, draft.pages]
+    audit.record(briefing, "create", changes, user=author)
+    db.session.flush()
+    return briefing

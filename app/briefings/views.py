@@ -1,0 +1,483 @@
+"""Briefings: the builder, the history of generated briefings, and the material they draw
+on (key messages, the risk checklist, landmine words)."""
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload, undefer
+
+from app.access import campaign_blueprint, get_in_campaign, has_role, requires
+from app.briefings import operations
+from app.briefings.builder import (
+    BUDGET_PAGES,
+    DEFAULT_MINUTES,
+    HEADINGS,
+    build_briefing,
+    load_attendees,
+)
+from app.briefings.defaults import seed_briefing_defaults
+from app.briefings.forms import BriefingForm, KeyMessageForm, LandmineForm, RiskItemForm
+from app.briefings.vocabulary import find_landmines
+from app.extensions import db
+from app.models import (
+    Briefing,
+    BriefingAttendee,
+    Engagement,
+    Exposure,
+    KeyMessage,
+    Landmine,
+    Level,
+    RiskArea,
+    RiskItem,
+    RiskStatus,
+    Role,
+)
+from app.pdf import PdfError
+
+bp = campaign_blueprint("briefings", __name__, "/briefings")
+
+
+def _ensure_defaults() -> None:
+    """A campaign made before briefings existed gets its checklist and word list lazily."""
+    if seed_briefing_defaults(g.campaign):
+        db.session.commit()
+
+
+def _level_filter() -> Level | None:
+    """The ?level= filter; an unknown level is ignored with a message."""
+    raw = request.args.get("level")
+    level = Level.parse(raw)
+    if raw and level is None:
+        flash(f"There is no level called “{raw[:40]}”; showing every level.", "warning")
+    return level
+
+
+# --- History ---------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    """Every briefing generated in this campaign, newest first."""
+    audience = _level_filter()
+    query = (
+        db.select(Briefing)
+        .options(
+            joinedload(Briefing.created_by),
+            selectinload(Briefing.attendees)
+            .joinedload(BriefingAttendee.engagement)
+            .joinedload(Engagement.stakeholder),
+        )
+        .where(Briefing.campaign_id == g.campaign.id)
+        .order_by(Briefing.created_at.desc(), Briefing.id.desc())
+    )
+    if audience is not None:
+        query = query.where(Briefing.audience == audience)
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("briefings/index.html", page=page, audience=audience)
+
+
+def _briefing_or_404(briefing_id: int) -> Briefing:
+    briefing = db.session.scalar(
+        db.select(Briefing)
+        .options(
+            joinedload(Briefing.created_by),
+            selectinload(Briefing.attendees)
+            .joinedload(BriefingAttendee.engagement)
+            .joinedload(Engagement.stakeholder),
+        )
+        .where(Briefing.id == briefing_id, Briefing.campaign_id == g.campaign.id)
+    )
+    if briefing is None:
+        abort(404)
+    return briefing
+
+
+@bp.get("/<int:briefing_id>")
+def show(briefing_id: int):
+    briefing = _briefing_or_404(briefing_id)
+    return render_template("briefings/show.html", briefing=briefing, headings=HEADINGS,
+                           budget=BUDGET_PAGES[briefing.audience])
+
+
+def pdf_filename(briefing: Briefing) -> str:
+    """e.g. collaboration-rollout-executive-briefing-2026-10-14.pdf"""
+    day = briefing.meeting_on or briefing.created_at.date()
+    return f"{g.campaign.slug}-{briefing.audience.name}-briefing-{day.isoformat()}.pdf"
+
+
+@bp.get("/<int:briefing_id>.pdf")
+def pdf(briefing_id: int):
+    """The PDF exactly as generated: the stored bytes, never a re-render."""
+    briefing = db.session.scalar(
+        db.select(Briefing)
+        .options(undefer(Briefing.pdf))
+        .where(Briefing.id == briefing_id, Briefing.campaign_id == g.campaign.id)
+    )
+    if briefing is None or briefing.pdf is None:
+        abort(404)
+    response = current_app.response_class(briefing.pdf, mimetype="application/pdf")
+    response.set_etag(briefing.pdf_sha256)
+    response.headers["Content-Disposition"] = f'attachment; filename="{pdf_filename(briefing)}"'
+    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response.make_conditional(request)
+
+
+# --- The builder -----------------------------------------------------------------------
+
+
+def _arrangement(form) -> tuple[list[str], set[str]]:
+    """The presenter's running order (keys by order number, then a ↑/↓ move) and drops."""
+    keys = [key for key in form.getlist("item") if key][:200]
+    numbers = {}
+    for index, key in enumerate(keys):
+        try:
+            numbers[key] = (float(form.get(f"order-{key}", "")), index)
+        except ValueError:
+            numbers[key] = (float(index + 1), index)
+    order = sorted(keys, key=numbers.__getitem__)
+    direction, _, moved = (form.get("move") or "").partition(":")
+    if moved in order and direction in ("up", "down"):
+        at = order.index(moved)
+        to = at - 1 if direction == "up" else at + 1
+        if 0 <= to < len(order):
+            order[at], order[to] = order[to], order[at]
+    return order, set(form.getlist("drop"))
+
+
+def _render_builder(form: BriefingForm, draft=None, status: int = 200, error: str | None = None):
+    attendees = form.attendees.engagements
+    mismatched = [
+        engagement for engagement in attendees
+        if draft is not None and engagement.stakeholder.level is not draft.audience
+    ]
+    return (
+        render_template(
+            "briefings/new.html",
+            form=form,
+            draft=draft,
+            attendees=attendees,
+            mismatched=mismatched,
+            budgets=BUDGET_PAGES,
+            default_minutes=DEFAULT_MINUTES,
+            pdf_error=error,
+        ),
+        status,
+    )
+
+
+def _build(form: BriefingForm, order=None, drops=None):
+    return build_briefing(
+        g.campaign,
+        form.audience.data,
+        form.attendees.engagements,
+        meeting_on=form.meeting_on.data,
+        minutes=form.minutes.data or DEFAULT_MINUTES,
+        introduction=form.introduction.data or "",
+        order=order,
+        drops=drops,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Role.champion)
+def new():
+    """Choose an audience and attendees, preview, reorder and drop items, generate the PDF."""
+    _ensure_defaults()
+    form = BriefingForm(campaign=g.campaign)
+
+    if request.method == "GET":
+        audience = Level.parse(request.args.get("audience"))
+        if request.args.get("audience") and audience is None:
+            flash("That audience is not a level; pick one below.", "warning")
+        ids = [value for value in request.args.getlist("attendee") if value.isdigit()]
+        form.attendees.engagements = load_attendees(g.campaign, ids)
+        if len(form.attendees.engagements) != len(ids):
+            flash("Some of those people are not in this campaign and were left out.", "warning")
+        if audience is None and form.attendees.engagements:
+            audience = form.attendees.engagements[0].stakeholder.level
+        form.audience.data = audience or Level.executive
+        form.minutes.data = form.minutes.data or DEFAULT_MINUTES
+        draft = _build(form)
+        try:
+            operations.render_briefing_pdf(draft)
+        except PdfError as error:
+            return _render_builder(form, draft, 200, str(error))
+        return _render_builder(form, draft)
+
+    if not form.validate():
+        return _render_builder(form, None, 400)
+    order, drops = _arrangement(request.form)
+    draft = _build(form, order, drops)
+    try:
+        if request.form.get("action") == "generate":
+            briefing = operations.generate_briefing(draft, current_user)
+            db.session.commit()
+            flash(f"Briefing generated: {draft.budget_status}.",
+                  "warning" if draft.over_budget else "success")
+            return redirect(url_for(".show", briefing_id=briefing.id))
+        operations.render_briefing_pdf(draft)
+    except PdfError as error:
+        db.session.rollback()
+        return _render_builder(form, draft, 422, str(error))
+    return _render_builder(form, draft)
+
+
+# --- Key messages ----------------------------------------------------------------------
+
+
+@bp.get("/messages")
+def messages():
+    """The campaign's key messages by level, with how many people have heard each."""
+    level = _level_filter()
+    archived = request.args.get("archived") == "1"
+    query = db.select(KeyMessage).where(KeyMessage.campaign_id == g.campaign.id)
+    query = query.where(
+        KeyMessage.archived_at.is_not(None) if archived else KeyMessage.archived_at.is_(None)
+    )
+    if level is not None:
+        query = query.where(KeyMessage.level == level)
+    level_order = db.case({lvl.name: index for index, lvl in enumerate(Level)},
+                          value=KeyMessage.level)
+    page = db.paginate(
+        query.order_by(level_order, KeyMessage.position, KeyMessage.id),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    ids = [message.id for message in page.items]
+    heard = {}
+    if ids:
+        heard = dict(
+            db.session.execute(
+                db.select(Exposure.key_message_id,
+                          db.func.count(db.distinct(Exposure.engagement_id)))
+                .where(Exposure.key_message_id.in_(ids))
+                .group_by(Exposure.key_message_id)
+            ).all()
+        )
+    return render_template("briefings/messages.html", page=page, level=level,
+                           archived=archived, heard=heard)
+
+
+def _message_form_page(form, message, status=200):
+    return render_template("briefings/message_form.html", form=form, message=message), status
+
+
+@bp.route("/messages/new", methods=["GET", "POST"])
+@requires(Role.lead)
+def message_new():
+    form = KeyMessageForm()
+    if request.method == "GET":
+        form.level.data = Level.parse(request.args.get("level")) or Level.executive
+        return _message_form_page(form, None)
+    if not form.validate():
+        return _message_form_page(form, None, 400)
+    message = operations.add_key_message(
+        g.campaign, current_user,
+        {"level": form.level.data, "title": form.title.data, "body": form.body.data or "",
+         "position": form.position.data},
+    )
+    db.session.commit()
+    flash("Key message added.", "success")
+    return redirect(url_for(".messages", level=message.level.name))
+
+
+@bp.route("/messages/<int:message_id>/edit", methods=["GET", "POST"])
+@requires(Role.lead)
+def message_edit(message_id: int):
+    message = get_in_campaign(KeyMessage, message_id)
+    form = KeyMessageForm(obj=message)
+    if request.method == "GET":
+        return _message_form_page(form, message)
+    if not form.validate():
+        return _message_form_page(form, message, 400)
+    operations.update_key_message(
+        message, current_user,
+        {"level": form.level.data, "title": form.title.data, "body": form.body.data or "",
+         "position": form.position.data},
+    )
+    db.session.commit()
+    flash("Key message saved.", "success")
+    return redirect(url_for(".messages", level=message.level.name))
+
+
+@bp.post("/messages/<int:message_id>/archive")
+@requires(Role.lead)
+def message_archive(message_id: int):
+    message = get_in_campaign(KeyMessage, message_id)
+    operations.archive_key_message(message, current_user)
+    db.session.commit()
+    flash(f"“{message.title}” archived: new briefings leave it out.", "success")
+    return redirect(url_for(".messages", level=message.level.name))
+
+
+@bp.post("/messages/<int:message_id>/restore")
+@requires(Role.lead)
+def message_restore(message_id: int):
+    message = get_in_campaign(KeyMessage, message_id)
+    operations.restore_key_message(message, current_user)
+    db.session.commit()
+    flash(f"“{message.title}” is back in use.", "success")
+    return redirect(url_for(".messages", level=message.level.name))
+
+
+# --- Risk checklist --------------------------------------------------------------------
+
+
+@bp.get("/risks")
+def risks():
+    """The risk checklist grouped by area, with a count per status."""
+    _ensure_defaults()
+    area_order = db.case({area.name: index for index, area in enumerate(RiskArea)},
+                         value=RiskItem.area)
+    page = db.paginate(
+        db.select(RiskItem)
+        .where(RiskItem.campaign_id == g.campaign.id)
+        .order_by(area_order, RiskItem.position, RiskItem.id),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    counts = dict(
+        db.session.execute(
+            db.select(RiskItem.status, db.func.count(RiskItem.id))
+            .where(RiskItem.campaign_id == g.campaign.id)
+            .group_by(RiskItem.status)
+        ).all()
+    )
+    groups: list[tuple[RiskArea, list[RiskItem]]] = []
+    for item in page.items:
+        if groups and groups[-1][0] is item.area:
+            groups[-1][1].append(item)
+        else:
+            groups.append((item.area, [item]))
+    return render_template("briefings/risks.html", page=page, groups=groups, counts=counts,
+                           statuses=list(RiskStatus))
+
+
+def _risk_form_page(form, item, status=200):
+    return render_template("briefings/risk_form.html", form=form, item=item), status
+
+
+def _risk_values(form) -> dict:
+    return {"area": form.area.data, "question": form.question.data, "status": form.status.data,
+            "owner": form.owner.data or "", "notes": form.notes.data or ""}
+
+
+@bp.route("/risks/new", methods=["GET", "POST"])
+@requires(Role.lead)
+def risk_new():
+    form = RiskItemForm()
+    if request.method == "GET":
+        form.area.data = RiskArea.parse(request.args.get("area")) or RiskArea.technical
+        return _risk_form_page(form, None)
+    if not form.validate():
+        return _risk_form_page(form, None, 400)
+    operations.add_risk_item(g.campaign, current_user, _risk_values(form))
+    db.session.commit()
+    flash("Checklist item added.", "success")
+    return redirect(url_for(".risks"))
+
+
+@bp.route("/risks/<int:risk_id>/edit", methods=["GET", "POST"])
+@requires(Role.lead)
+def risk_edit(risk_id: int):
+    item = get_in_campaign(RiskItem, risk_id)
+    form = RiskItemForm(obj=item)
+    if request.method == "GET":
+        return _risk_form_page(form, item)
+    if not form.validate():
+        return _risk_form_page(form, item, 400)
+    operations.update_risk_item(item, current_user, _risk_values(form))
+    db.session.commit()
+    flash(f"{item.area.label}: saved.", "success")
+    return redirect(url_for(".risks") + f"#risk-{item.id}")
+
+
+@bp.post("/risks/<int:risk_id>/delete")
+@requires(Role.lead)
+def risk_delete(risk_id: int):
+    item = get_in_campaign(RiskItem, risk_id)
+    operations.remove_risk_item(item, current_user)
+    db.session.commit()
+    flash("Checklist item removed.", "success")
+    return redirect(url_for(".risks"))
+
+
+# --- Landmine words --------------------------------------------------------------------
+
+
+@bp.get("/landmines")
+def landmines():
+    """The landmine word list, and a box to check any text against it."""
+    _ensure_defaults()
+    page = db.paginate(
+        db.select(Landmine)
+        .where(Landmine.campaign_id == g.campaign.id)
+        .order_by(db.func.lower(Landmine.word), Landmine.id),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    text = request.args.get("text", "")[:20000]
+    check_level = Level.parse(request.args.get("audience")) or Level.executive
+    hits = None
+    if text.strip():
+        words = db.session.scalars(
+            db.select(Landmine).where(Landmine.campaign_id == g.campaign.id)
+        ).all()
+        hits = find_landmines(text, check_level, words)
+    return render_template("briefings/landmines.html", page=page, text=text,
+                           check_level=check_level, hits=hits)
+
+
+def _landmine_form_page(form, landmine, status=200):
+    return render_template("briefings/landmine_form.html", form=form, landmine=landmine), status
+
+
+def _landmine_values(form) -> dict:
+    chosen = set(form.audiences.data)
+    return {"word": form.word.data, "audiences": [lvl.name for lvl in Level if lvl.name in chosen],
+            "suggestion": form.suggestion.data, "reason": form.reason.data or ""}
+
+
+@bp.route("/landmines/new", methods=["GET", "POST"])
+@requires(Role.lead)
+def landmine_new():
+    form = LandmineForm(campaign=g.campaign)
+    if request.method == "GET":
+        form.audiences.data = [Level.executive.name, Level.manager.name]
+        return _landmine_form_page(form, None)
+    if not form.validate():
+        return _landmine_form_page(form, None, 400)
+    operations.add_landmine(g.campaign, current_user, _landmine_values(form))
+    db.session.commit()
+    flash(f"“{form.word.data}” added to the landmine words.", "success")
+    return redirect(url_for(".landmines"))
+
+
+@bp.route("/landmines/<int:landmine_id>/edit", methods=["GET", "POST"])
+@requires(Role.lead)
+def landmine_edit(landmine_id: int):
+    landmine = get_in_campaign(Landmine, landmine_id)
+    form = LandmineForm(obj=landmine, campaign=g.campaign, landmine=landmine)
+    if request.method == "GET":
+        return _landmine_form_page(form, landmine)
+    if not form.validate():
+        return _landmine_form_page(form, landmine, 400)
+    operations.update_landmine(landmine, current_user, _landmine_values(form))
+    db.session.commit()
+    flash(f"“{landmine.word}” saved.", "success")
+    return redirect(url_for(".landmines"))
+
+
+@bp.post("/landmines/<int:landmine_id>/delete")
+@requires(Role.lead)
+def landmine_delete(landmine_id: int):
+    landmine = get_in_campaign(Landmine, landmine_id)
+    operations.remove_landmine(landmine, current_user)
+    db.session.commit()
+    flash(f"“{landmine.word}” removed.", "success")
+    return redirect(url_for(".landmines"))
+
+
+@bp.app_template_global()
+def briefings_can_edit() -> bool:
+    """Leads and admins edit messages, the checklist and the word list."""
+    return has_role(Role.lead)
