@@ -80,7 +80,8 @@ class StaticOnlyFetcher(URLFetcher):
 def render_pdf(template_name: str, **context) -> bytes:
     """The template rendered with `context`, as PDF bytes; PdfError when it cannot be."""
     config = current_app.config
-    html = render_template(template_name, pdf_created=_w3c_date(context.get("document_date")), **context)
+    created = _w3c_date(context.get("document_date"))
+    html = render_template(template_name, pdf_created=created, **context)
     size = len(html.encode("utf-8"))
     limit = config["PDF_MAX_HTML_BYTES"]
     if size > limit:

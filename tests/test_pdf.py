@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from app.pdf import PdfError, RefusedResource, StaticOnlyFetcher, render_pdf
 
 PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+    "AAAABJRU5ErkJggg=="
 )
 PNG_DATA_URL = "data:image/png;base64," + base64.b64encode(PNG).decode()
 
@@ -73,7 +74,8 @@ def counting_server():
 
 
 def page_text(pdf: bytes) -> str:
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
 
 
 def image_count(pdf: bytes) -> int:
@@ -84,7 +86,9 @@ def doc(body: str) -> str:
     return '{% extends "print/base.html" %}{% block content %}' + body + "{% endblock %}"
 
 
-def test_foreign_resources_are_refused_and_the_render_goes_on(app, templates, static_dir, counting_server):
+def test_foreign_resources_are_refused_and_the_render_goes_on(
+    app, templates, static_dir, counting_server
+):
     port, hits = counting_server
     templates({"t.html": doc(
         "<h1>Hostile document</h1>"
@@ -110,7 +114,7 @@ def test_foreign_resources_are_refused_and_the_render_goes_on(app, templates, st
 
 
 def test_data_and_static_images_render(app, templates, static_dir):
-    templates({"t.html": doc(f'<p>Two images</p><img src="{PNG_DATA_URL}"><img src="img/dot.png">')})
+    templates({"t.html": doc(f'<p>Images</p><img src="{PNG_DATA_URL}"><img src="img/dot.png">')})
     with app.test_request_context():
         pdf = render_pdf("t.html")
     assert image_count(pdf) == 2
@@ -147,7 +151,8 @@ def test_html_over_the_limit_is_refused_before_layout(app, templates):
 
 def test_page_count_is_capped(app, templates):
     app.config["PDF_MAX_PAGES"] = 3
-    templates({"t.html": doc('{% for i in range(5) %}<p style="break-after: page">{{ i }}</p>{% endfor %}')})
+    pages = '{% for i in range(5) %}<p style="break-after: page">{{ i }}</p>{% endfor %}'
+    templates({"t.html": doc(pages)})
     with app.test_request_context(), pytest.raises(PdfError, match="5 pages; the limit is 3"):
         render_pdf("t.html")
 
@@ -169,15 +174,16 @@ def test_same_input_gives_identical_bytes_with_a_fixed_date(app, templates):
 
 
 def test_fonts_are_dejavu_and_embedded(app, templates):
-    templates({"t.html": doc("<h1>Heading in sans</h1><p>Body in serif, <strong>bold</strong>.</p>")})
+    templates({"t.html": doc("<h1>Sans heading</h1><p>Serif body, <strong>bold</strong>.</p>")})
     with app.test_request_context():
         pdf = render_pdf("t.html")
     fonts = {}
     for page in PdfReader(io.BytesIO(pdf)).pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            descriptor = descendant["/FontDescriptor"].get_object()
+            if "/DescendantFonts" in font:
+                font = font["/DescendantFonts"][0].get_object()
+            descriptor = font["/FontDescriptor"].get_object()
             fonts[str(font["/BaseFont"])] = any(
                 key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
             )
@@ -191,8 +197,9 @@ def test_footer_numbers_pages_and_title_page_macro_is_reusable(app, templates):
     templates({"t.html": (
         '{% extends "print/base.html" %}{% from "print/base.html" import title_page %}'
         "{% block footer_text %}Footer campaign{% endblock %}"
-        "{% block content %}{{ title_page('Executive briefing', kind='Briefing', audience='Executives',"
-        " campaign='Intranet launch', date='4 March 2026', attendees=['Ada Lovelace', 'Alan Turing']) }}"
+        "{% block content %}{{ title_page('Executive briefing', kind='Briefing',"
+        " audience='Executives', campaign='Intranet launch', date='4 March 2026',"
+        " attendees=['Ada Lovelace', 'Alan Turing']) }}"
         "<h1>Inside</h1><p style='break-before: page'>Third page</p>{% endblock %}"
     )})
     with app.test_request_context():
@@ -200,7 +207,8 @@ def test_footer_numbers_pages_and_title_page_macro_is_reusable(app, templates):
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 3
     cover = " ".join(reader.pages[0].extract_text().split())
-    for words in ("Executive briefing", "Executives", "Intranet launch", "4 March 2026", "Alan Turing"):
+    for words in ("Executive briefing", "Executives", "Intranet launch", "4 March 2026",
+                  "Alan Turing"):
         assert words in cover
     assert "Page 1 of" not in cover  # the cover carries no footer
     inside = " ".join(reader.pages[1].extract_text().split())

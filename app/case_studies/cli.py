@@ -9,12 +9,17 @@ from app.case_studies.library import load_library
 case_studies_cli = AppGroup("case-studies", help="Check and list the case-study library.")
 
 
+directory_option = click.option(
+    "--dir", "directory", type=click.Path(), help="Library folder (default: CASE_STUDIES_DIR)."
+)
+
+
 def _directory(directory: str | None) -> str:
     return directory or current_app.config["CASE_STUDIES_DIR"]
 
 
 @case_studies_cli.command("check")
-@click.option("--dir", "directory", type=click.Path(), help="Library folder (default: CASE_STUDIES_DIR).")
+@directory_option
 def check(directory: str | None) -> None:
     """Validate every case study; exit 1 when any file is broken."""
     library = load_library(_directory(directory))
@@ -38,7 +43,7 @@ def check(directory: str | None) -> None:
 
 
 @case_studies_cli.command("list")
-@click.option("--dir", "directory", type=click.Path(), help="Library folder (default: CASE_STUDIES_DIR).")
+@directory_option
 def list_studies(directory: str | None) -> None:
     """List the case studies: slug, organisation, title, themes answered."""
     library = load_library(_directory(directory))
