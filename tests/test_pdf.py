@@ -101,6 +101,12 @@ def test_foreign_resources_are_refused_and_the_render_goes_on(
         '<img src="https://example.org/z.png">'
         '<img src="../secret.png">'
         '<img src="img/../../secret.png">'
+        f"<style>@import url(http://127.0.0.1:{port}/s.css);"
+        f" @font-face {{ font-family: Evil; src: url(http://127.0.0.1:{port}/f.ttf) }}"
+        " p.evil { font-family: Evil }</style><p class=evil>font</p>"
+        f'<object data="http://127.0.0.1:{port}/o.png" type="image/png"></object>'
+        f'<svg width="10" height="10"><image href="http://127.0.0.1:{port}/s.png"'
+        ' width="10" height="10"/></svg>'
     )})
     with app.test_request_context():
         pdf = render_pdf("t.html")
