@@ -8,6 +8,7 @@ one's does.
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app.extensions import db
@@ -152,7 +153,6 @@ def engagement_query(campaign: Campaign, filters: ListFilters):
         db.select(Engagement)
         .join(Engagement.stakeholder)
         .where(Engagement.campaign_id == campaign.id)
-        .options(contains_eager(Engagement.stakeholder))
     )
     if not filters.archived:
         query = query.where(Stakeholder.archived_at.is_(None))
@@ -191,14 +191,39 @@ def engagement_query(campaign: Campaign, filters: ListFilters):
             column = column.nulls_last() if descending else column.nulls_first()
         order.append(column)
     # Ties broken by name, then id, so pages never overlap or skip anyone.
-    return query.order_by(*order, db.func.lower(Stakeholder.name), Engagement.id)
+    if key != "name":
+        order.append(db.func.lower(Stakeholder.name))
+    return query.order_by(*order, Engagement.id)
+
+
+class EngagementPage(SelectPagination):
+    """db.paginate's pagination, but it sorts and slices engagement ids alone and only
+    then loads that page's people and owners (the ids are a subquery, so still one
+    statement). Sorting 20,000 narrow rows instead of wide ones keeps every page fast."""
+
+    def _query_items(self) -> list[Engagement]:
+        select = self._query_args["select"]
+        page_ids = (
+            select.with_only_columns(Engagement.id).limit(self.per_page).offset(self._query_offset)
+        )
+        rows = select.where(Engagement.id.in_(page_ids)).options(
+            contains_eager(Engagement.stakeholder), joinedload(Engagement.owner)
+        )
+        return list(self._query_args["session"].scalars(rows).unique())
+
+    def _query_count(self) -> int:
+        select = self._query_args["select"].with_only_columns(Engagement.id).order_by(None)
+        return self._query_args["session"].scalar(
+            db.select(db.func.count()).select_from(select.subquery())
+        )
 
 
 def list_page(campaign: Campaign, filters: ListFilters, page: int, per_page: int):
-    """One page of the list: one SELECT for the rows (owner joined in) and one COUNT."""
-    query = engagement_query(campaign, filters).options(joinedload(Engagement.owner))
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page,
-                       error_out=False)
+    """One page of the list: one SELECT for the rows (person and owner joined in), one COUNT."""
+    return EngagementPage(
+        select=engagement_query(campaign, filters), session=db.session(), page=page,
+        per_page=per_page, max_per_page=per_page, error_out=False,
+    )
 
 
 def export_rows(campaign: Campaign, filters: ListFilters):
@@ -207,6 +232,7 @@ def export_rows(campaign: Campaign, filters: ListFilters):
     owner = aliased(User)
     query = (
         engagement_query(campaign, filters)
+        .options(contains_eager(Engagement.stakeholder))
         .outerjoin(manager, Stakeholder.reports_to_id == manager.id)
         .outerjoin(owner, Engagement.owner_id == owner.id)
         .add_columns(manager.email, owner.email)
