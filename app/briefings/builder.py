@@ -664,6 +664,8 @@ def _organisation(study: CaseStudy) -> str:
     return _lower_first(name) if re.match(r"(A|An|The) ", name) else name
 
 
+#: A section's opening label: "**What is in it for you:** …" or "**The value.** …".
+_BOLD_LEAD_IN = re.compile(r"^\s*\*\*[^*\n]{1,60}\*\*[:.]?\s*")
 _LEAD_IN = re.compile(r"^[^.:!?]{1,40}:\s+")
 
 
@@ -678,7 +680,7 @@ def plan_day_to_day(kept: list[BriefingItem]) -> list[DayToDayPoint]:
         if item.case is not None and not item.case.study.cautionary:
             # "What is in it for you: you keep…" → "You keep…": the lead-in is the
             # section's label, not the point.
-            sentence = _LEAD_IN.sub("", first_sentence(item.case.section))
+            sentence = _LEAD_IN.sub("", first_sentence(_BOLD_LEAD_IN.sub("", item.case.section)))
             points.append(
                 DayToDayPoint(
                     f"At {_organisation(item.case.study)}",

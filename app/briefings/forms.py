@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -26,8 +27,8 @@ from app.extensions import db
 from app.models import Landmine, Level, RiskArea, RiskStatus
 
 
-def enum_choices(enum_class) -> list[tuple[str, str]]:
-    return [(member.name, member.label) for member in enum_class]
+def enum_choices(enum_class) -> list[SelectChoice]:
+    return [SelectChoice(member.name, member.label) for member in enum_class]
 
 
 def enum_coerce(enum_class):
