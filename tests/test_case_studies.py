@@ -350,3 +350,29 @@ def test_pdf_error_is_shown_as_a_message(app, campaign, as_lead):
     response = as_lead.get(url(campaign, "cisco-channel-training.pdf?level=worker"))
     assert response.status_code == 500
     assert "too long to print" in response.get_data(as_text=True)
+
+
+def test_library_pages_through_long_lists(campaign, as_lead, monkeypatch):
+    from app.case_studies import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 4)
+    first = as_lead.get(url(campaign)).get_data(as_text=True)
+    second = as_lead.get(url(campaign, "?page=2")).get_data(as_text=True)
+    titles = [str(escape(study.title)) for study in current_library().all()]
+    assert all(title in first for title in titles[:4]) and titles[4] not in first
+    assert all(title in second for title in titles[4:]) and titles[0] not in second
+    assert "page=2" in first and "Next" in first
+    beyond = as_lead.get(url(campaign, "?page=99")).get_data(as_text=True)
+    assert titles[-1] in beyond  # a page past the end shows the last page
+
+
+def test_list_page_numbers():
+    from app.case_studies.views import ListPage
+
+    page = ListPage(list(range(30)), 2, 12)
+    assert page.items == list(range(12, 24)) and page.pages == 3 and page.total == 30
+    assert (page.has_prev, page.has_next, page.prev_num, page.next_num) == (True, True, 1, 3)
+    assert list(page.iter_pages()) == [1, 2, 3]
+    assert list(ListPage(list(range(200)), 1, 10).iter_pages()) == [1, 2, 3, None, 20]
+    empty = ListPage([], 5, 10)
+    assert empty.page == 1 and empty.items == [] and not empty.has_next
