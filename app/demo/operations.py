@@ -1,0 +1,347 @@
+"""Loading and removing the demo campaign described in app/demo/data.py.
+
+The demo goes through the same operations as the app (stakeholders, conversations,
+objections, follow-ups), so its stance history, objection events and audit trail look
+exactly like real use. Dates are relative to today; a fixed seed makes the rest repeatable.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from app.campaigns.operations import create_campaign, set_member, set_targets
+from app.conversations.operations import (
+    AttendeeInput,
+    ConversationInput,
+    FollowUpInput,
+    ObjectionInput,
+    log_conversation,
+)
+from app.demo import data
+from app.extensions import db
+from app.followups.operations import complete_follow_up
+from app.models import (
+    AuditEvent,
+    Briefing,
+    BriefingAttendee,
+    Campaign,
+    CampaignTarget,
+    Channel,
+    Conversation,
+    ConversationAttendee,
+    Engagement,
+    Exposure,
+    FollowUp,
+    KeyMessage,
+    Landmine,
+    Level,
+    Membership,
+    Objection,
+    ObjectionEvent,
+    ObjectionStatus,
+    ObjectionTheme,
+    Phase,
+    PlaybookResponse,
+    RiskItem,
+    Role,
+    Stakeholder,
+    Stance,
+    StanceChange,
+    User,
+)
+from app.objections.operations import change_objection_status
+from app.stakeholders.operations import add_stakeholder
+
+DEMO_SLUG = data.CAMPAIGN["slug"]
+
+
+@dataclass
+class DemoLogin:
+    email: str
+    name: str
+    role: str
+    password: str
+
+
+@dataclass
+class DemoSummary:
+    campaign: Campaign
+    people: int = 0
+    conversations: int = 0
+    objections: int = 0
+    follow_ups: int = 0
+    logins: list[DemoLogin] = field(default_factory=list)
+
+
+def demo_logins() -> list[DemoLogin]:
+    """The demo accounts and their (demo-only) passwords."""
+    return [
+        DemoLogin(f"{local}@{data.USER_DOMAIN}", name, campaign_role or role, password)
+        for _key, local, name, role, campaign_role, password in data.USERS
+    ]
+
+
+def demo_campaign() -> Campaign | None:
+    return db.session.scalar(db.select(Campaign).filter_by(slug=DEMO_SLUG))
+
+
+def person_email(name: str) -> str:
+    """firstname.lastname at the demo organisation's domain."""
+    local = ".".join("".join(ch for ch in part if ch.isalpha()) for part in name.lower().split())
+    return f"{local}@{data.ORGANISATION_DOMAIN}"
+
+
+class _Clock:
+    """Turns 'N days ago' into an aware UTC moment during the working day, repeatably."""
+
+    def __init__(self, rng: random.Random):
+        self.zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
+        self.today = datetime.now(self.zone).date()
+        self.rng = rng
+
+    def day(self, days_ago: int) -> date:
+        return self.today - timedelta(days=days_ago)
+
+    def moment(self, days_ago: int) -> datetime:
+        # Every story date is at least a day back, so a working-hours time is in the past.
+        at = time(self.rng.randint(9, 16), self.rng.choice((0, 15, 30, 45)))
+        return datetime.combine(self.day(days_ago), at, tzinfo=self.zone).astimezone(UTC)
+
+
+def _users() -> dict[str, User]:
+    users = {}
+    for key, local, name, role, _campaign_role, password in data.USERS:
+        email = f"{local}@{data.USER_DOMAIN}"
+        user = db.session.scalar(db.select(User).filter_by(email=email))
+        if user is None:
+            user = User(email=email, name=name)
+            db.session.add(user)
+        user.name, user.role, user.active = name, Role[role], True
+        user.set_password(password)
+        users[key] = user
+    db.session.flush()
+    return users
+
+
+def _filler(rng: random.Random, joined: dict[str, int]) -> list[dict]:
+    """Short everyday contacts between the story's conversations (no stance moves)."""
+    by_department: dict[str, list[str]] = {}
+    for key, _name, _title, department, *_rest in data.PEOPLE:
+        by_department.setdefault(department, []).append(key)
+    department_of = {key: department for key, _n, _t, department, *_r in data.PEOPLE}
+    level_of = {key: level for key, _n, _t, _d, level, *_r in data.PEOPLE}
+    keys = [key for key, *_rest in data.PEOPLE]
+    conversations = []
+    for _ in range(data.FILLER_COUNT):
+        days_ago = rng.randint(1, 90)
+        present = [key for key in keys if joined[key] >= days_ago]
+        first = rng.choice(present)
+        people = [first]
+        if rng.random() < 0.25:
+            colleagues = [k for k in by_department[department_of[first]]
+                          if k != first and k in present]
+            if colleagues:
+                people.append(rng.choice(colleagues))
+        channel, subject = rng.choice(data.FILLER_SUBJECTS)
+        author = "lead" if level_of[first] == "executive" else data.OWNERS[department_of[first]]
+        conversations.append(dict(
+            days_ago=days_ago, by=author, channel=channel,
+            minutes={"chat": 10, "email": 5}.get(channel, 20), subject=subject, summary="",
+            people={key: None for key in people},
+        ))
+    return conversations
+
+
+def load_demo() -> DemoSummary | None:
+    """Create the demo campaign, its people, users and three months of history.
+
+    Returns None (and changes nothing) when the demo is already loaded. Flushes; the
+    caller commits.
+    """
+    if demo_campaign() is not None:
+        return None
+    rng = random.Random(data.SEED)
+    clock = _Clock(rng)
+    users = _users()
+    lead = users["lead"]
+
+    spec = data.CAMPAIGN
+    campaign = create_campaign(lead, {
+        "slug": DEMO_SLUG,
+        "name": spec["name"],
+        "change": spec["change"],
+        "description": spec["description"],
+        "goals": list(spec["goals"]),
+        "phase": Phase[spec["phase"]],
+        "starts_on": clock.day(spec["started_days_ago"]),
+        "ends_on": clock.day(-spec["ends_in_days"]),
+    })
+    for key, _local, _name, _role, campaign_role, _password in data.USERS:
+        if campaign_role and key != "lead":
+            set_member(campaign, users[key], Role[campaign_role])
+    set_targets(campaign, lead, {
+        Level[level]: {"share": share, "min_stance": Stance[stance],
+                       "due_on": clock.day(-due_in)}
+        for level, share, stance, due_in in data.TARGETS
+    })
+
+    messages = {}
+    for position, (key, level, title, body) in enumerate(data.KEY_MESSAGES):
+        messages[key] = KeyMessage(campaign_id=campaign.id, level=Level[level], title=title,
+                                   body=body, position=position)
+        db.session.add(messages[key])
+    db.session.flush()
+
+    joined = {key: data.JOINED_LATE.get(key, spec["started_days_ago"])
+              for key, *_rest in data.PEOPLE}
+    engagements: dict[str, Engagement] = {}
+    for key, name, title, department, level, manager, influence, stance, target in data.PEOPLE:
+        owner = users["lead"] if level == "executive" else users[data.OWNERS[department]]
+        engagements[key] = add_stakeholder(
+            campaign, lead,
+            {"name": name, "email": person_email(name), "title": title,
+             "department": department, "level": Level[level],
+             "reports_to_id": engagements[manager].stakeholder_id if manager else None,
+             "influence": influence},
+            {"stance": Stance[stance], "target_stance": Stance[target],
+             "interest": min(5, influence + 1), "owner_id": owner.id,
+             "joined_on": clock.day(joined[key])},
+        )
+
+    themes = {theme.slug: theme for theme in db.session.scalars(
+        db.select(ObjectionTheme).filter_by(campaign_id=campaign.id))}
+
+    # Times for the story first, then the filler: the seed gives the same demo every run.
+    story = [(clock.moment(item["days_ago"]), item) for item in data.CONVERSATIONS]
+    filler = [(clock.moment(item["days_ago"]), item) for item in _filler(rng, joined)]
+    summary = DemoSummary(campaign=campaign, people=len(engagements))
+    objections: dict[tuple[str, str], Objection] = {}
+    completions = []
+    for occurred_at, item in sorted(story + filler, key=lambda pair: pair[0]):
+        conversation = log_conversation(campaign, users[item["by"]], ConversationInput(
+            occurred_at=occurred_at,
+            channel=Channel[item["channel"]],
+            duration_minutes=item["minutes"],
+            subject=item["subject"],
+            summary=item["summary"],
+            attendees=[AttendeeInput(engagements[key], Stance[after] if after else None)
+                       for key, after in item["people"].items()],
+            objections=[ObjectionInput(engagements[key], themes[theme], statement)
+                        for key, theme, statement in item.get("objections", [])],
+            follow_ups=[FollowUpInput(description, occurred_at.date() + timedelta(days=due_in),
+                                      owner_id=users[owner].id,
+                                      engagement=engagements[about])
+                        for description, due_in, owner, about, _done in item.get("follow_ups", [])],
+            key_message_ids=[messages[key].id for key in item.get("messages", [])],
+            case_study_slugs=list(item.get("case_studies", [])),
+        ))
+        summary.conversations += 1
+        for objection in conversation.objections:
+            person = next(k for k, e in engagements.items() if e.id == objection.engagement_id)
+            objections[(person, objection.theme.slug)] = objection
+        for (description, _due, owner, _about, done_after), follow_up in zip(
+            item.get("follow_ups", []), conversation.follow_ups, strict=True
+        ):
+            if done_after is not None:
+                completions.append((follow_up, users[owner], occurred_at + timedelta(days=done_after)))
+
+    for person, theme, days_ago, status, note in data.OBJECTION_STEPS:
+        change_objection_status(objections[(person, theme)], ObjectionStatus[status],
+                                users["lead"], note=note, at=clock.moment(days_ago))
+    for follow_up, owner, done_at in completions:
+        complete_follow_up(follow_up, owner)
+        # The operation stamps "now"; the demo's follow-ups were done back then.
+        follow_up.done_at = done_at
+    summary.objections = len(objections)
+    summary.follow_ups = sum(len(item.get("follow_ups", [])) for item in data.CONVERSATIONS)
+    summary.logins = demo_logins()
+    db.session.flush()
+    return summary
+
+
+def unload_demo() -> bool:
+    """Delete the demo campaign with everything in it, its people and the demo users.
+
+    People who also take part in another campaign stay. Returns whether anything was
+    there to delete. The caller commits.
+    """
+    campaign = demo_campaign()
+    found = campaign is not None
+    if campaign is not None:
+        _delete_campaign(campaign.id)
+    found |= _delete_orphan_demo_people()
+    found |= _delete_demo_users()
+    db.session.expire_all()
+    return found
+
+
+def _delete_campaign(campaign_id: int) -> None:
+    execute = db.session.execute
+    in_campaign = {model: db.select(model.id).where(model.campaign_id == campaign_id)
+                   for model in (Briefing, Objection, ObjectionTheme, Conversation, Engagement)}
+    people = list(db.session.scalars(
+        db.select(Engagement.stakeholder_id).where(Engagement.campaign_id == campaign_id)
+        .except_(db.select(Engagement.stakeholder_id).where(Engagement.campaign_id != campaign_id))
+    ))
+    # Children before parents, so foreign keys hold at every step.
+    execute(db.delete(Exposure).where(Exposure.campaign_id == campaign_id))
+    execute(db.delete(BriefingAttendee).where(BriefingAttendee.briefing_id.in_(in_campaign[Briefing])))
+    execute(db.delete(Briefing).where(Briefing.campaign_id == campaign_id))
+    execute(db.delete(ObjectionEvent).where(ObjectionEvent.objection_id.in_(in_campaign[Objection])))
+    execute(db.delete(Objection).where(Objection.campaign_id == campaign_id))
+    execute(db.delete(PlaybookResponse).where(
+        PlaybookResponse.theme_id.in_(in_campaign[ObjectionTheme])))
+    execute(db.delete(ObjectionTheme).where(ObjectionTheme.campaign_id == campaign_id))
+    execute(db.delete(FollowUp).where(FollowUp.campaign_id == campaign_id))
+    execute(db.delete(ConversationAttendee).where(
+        ConversationAttendee.conversation_id.in_(in_campaign[Conversation])))
+    execute(db.delete(StanceChange).where(StanceChange.engagement_id.in_(in_campaign[Engagement])))
+    execute(db.delete(Conversation).where(Conversation.campaign_id == campaign_id))
+    for model in (KeyMessage, RiskItem, Landmine, CampaignTarget, Membership):
+        execute(db.delete(model).where(model.campaign_id == campaign_id))
+    execute(db.delete(AuditEvent).where(AuditEvent.campaign_id == campaign_id))
+    execute(db.delete(Engagement).where(Engagement.campaign_id == campaign_id))
+    _delete_people(people)
+    execute(db.delete(Campaign).where(Campaign.id == campaign_id))
+
+
+def _delete_people(stakeholder_ids: list[int]) -> None:
+    if not stakeholder_ids:
+        return
+    db.session.execute(db.delete(AuditEvent).where(AuditEvent.stakeholder_id.in_(stakeholder_ids)))
+    db.session.execute(db.update(Stakeholder).where(Stakeholder.reports_to_id.in_(stakeholder_ids))
+                       .values(reports_to_id=None))
+    db.session.execute(db.delete(Stakeholder).where(Stakeholder.id.in_(stakeholder_ids)))
+
+
+def _delete_orphan_demo_people() -> bool:
+    """Demo people left in no campaign at all (e.g. the campaign was deleted by hand)."""
+    orphans = list(db.session.scalars(
+        db.select(Stakeholder.id)
+        .where(Stakeholder.email.like(f"%@{data.ORGANISATION_DOMAIN}"))
+        .where(~db.exists().where(Engagement.stakeholder_id == Stakeholder.id))
+    ))
+    _delete_people(orphans)
+    return bool(orphans)
+
+
+def _delete_demo_users() -> bool:
+    ids = list(db.session.scalars(
+        db.select(User.id).where(User.email.like(f"%@{data.USER_DOMAIN}"))))
+    if not ids:
+        return False
+    # Whatever a demo account did elsewhere stays, without its author.
+    for table in db.metadata.sorted_tables:
+        for foreign_key in table.foreign_keys:
+            if foreign_key.column.table.name != User.__tablename__:
+                continue
+            column = foreign_key.parent
+            if column.nullable:
+                db.session.execute(db.update(table).where(column.in_(ids)).values({column.name: None}))
+            else:
+                db.session.execute(db.delete(table).where(column.in_(ids)))
+    db.session.execute(db.delete(User).where(User.id.in_(ids)))
+    return True
