@@ -34,6 +34,24 @@ from app.models import (
 from app.objections.operations import change_objection_status, raise_objection
 from tests import factories
 
+@pytest.fixture(autouse=True)
+def _fresh_g_per_request(app):
+    """Each request loads its own user and campaign, as in production.
+
+    The `app` fixture holds one app context for the whole test, so `g` (where Flask-Login
+    caches the signed-in user) would otherwise outlive a request and leak between clients.
+    """
+    from flask import g, request_started
+
+    def forget(sender, **extra):
+        for name in ("_login_user", "campaign", "campaign_role"):
+            g.pop(name, None)
+
+    request_started.connect(forget, app)
+    yield
+    request_started.disconnect(forget, app)
+
+
 # --- A small, known case-study library ------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Briefing, Exposure, Level, PlaybookResponse
 from tests.test_briefings import (  # noqa: F401  (fixtures)
     COST_EXEC_ANSWER,
+    _fresh_g_per_request,
     EXEC_ANSWER,
     MANAGER_ANSWER,
     library,
