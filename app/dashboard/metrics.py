@@ -1431,7 +1431,9 @@ def reporting_tree(scope: Scope) -> tuple[list[TreeNode], int]:
     """The top of the reporting tree (or a chosen manager's subtree), coloured by current
     stance: (roots with their children, number of roots in all).
 
-    Roots are current people whose manager is not in the campaign. At most TREE_ROOTS
+    Roots are current people whose manager is not in the campaign (or, with a department
+    or level filter, not in the filtered group; the tree then shows only that group; a
+    chosen manager is always the root). At most TREE_ROOTS
     roots and TREE_CHILDREN children per person come back, TREE_DEPTH levels down, the
     ones managing most first; each node knows how many siblings were held back.
     """
@@ -1448,10 +1450,11 @@ def reporting_tree(scope: Scope) -> tuple[list[TreeNode], int]:
                 manager_engagement.campaign_id == scope.campaign.id,
                 manager.id == Stakeholder.reports_to_id,
                 manager.archived_at.is_(None),
+                *scope.people_filter(manager),
             )
             .exists()
         )
-        root_condition = ~manager_in_campaign
+        root_condition = and_(~manager_in_campaign, *scope.people_filter())
     tree = (
         db.select(
             Stakeholder.id.label("id"),
@@ -1473,7 +1476,8 @@ def reporting_tree(scope: Scope) -> tuple[list[TreeNode], int]:
         .join(child, child.reports_to_id == tree.c.id)
         .join(child_engagement, and_(child_engagement.stakeholder_id == child.id,
                                      child_engagement.campaign_id == scope.campaign.id))
-        .where(child.archived_at.is_(None), tree.c.depth < TREE_DEPTH)
+        .where(child.archived_at.is_(None), tree.c.depth < TREE_DEPTH,
+               *scope.people_filter(child))
     )
     reports = func.coalesce(counts.c.reports, 0)
     ranked = (

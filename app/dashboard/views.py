@@ -1,0 +1,95 @@
+"""The campaign dashboard, its CSV tables and the sponsor report PDF.
+
+Every member of a campaign may read them (viewers included); the campaign blueprint
+answers 404 to everyone else.
+"""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from flask import Response, abort, g, render_template, request
+
+from app.access import campaign_blueprint
+from app.dashboard import metrics, summary
+from app.dashboard.metrics import Scope
+from app.formatting import today_local
+from app.pdf import PdfError, render_pdf
+
+bp = campaign_blueprint("dashboard", __name__, "/dashboard")
+report_bp = campaign_blueprint("dashboard_report", __name__)
+blueprints = (bp, report_bp)
+
+
+def current_scope() -> tuple[Scope, list[str], list[str]]:
+    """(scope from the query string, the campaign's departments, messages about bad filters)."""
+    departments = metrics.departments(g.campaign)
+    filters, messages = metrics.parse_filters(request.args, g.campaign, departments)
+    return Scope(g.campaign, filters, datetime.now(UTC), today_local()), departments, messages
+
+
+@bp.get("/")
+def index():
+    """The dashboard: every figure, picture and list for the campaign and filters."""
+    scope, departments, messages = current_scope()
+    return render_template(
+        "dashboard/index.html",
+        board=summary.build(scope),
+        scope=scope,
+        filters=scope.filters,
+        departments=departments,
+        messages=messages,
+        score_formula=metrics.SCORE_FORMULA,
+        stances=metrics.STANCE_ORDER,
+        grid_columns=(*metrics.STANCE_ORDER[:-1], metrics.Stance.unknown),
+        tree_depth=metrics.TREE_DEPTH,
+        share=metrics.share,
+    )
+
+
+@bp.get("/<table>.csv")
+def export(table: str):
+    """One dashboard table as CSV, with the same filters as the page."""
+    if table not in summary.CSV_TABLES:
+        abort(404)
+    scope, _, _ = current_scope()
+    title, builder = summary.CSV_TABLES[table]
+    header, rows = builder(scope)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([summary.safe_cell(value) for value in row] for row in rows)
+    filename = f"{g.campaign.slug}-{table}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@report_bp.get("/report.pdf")
+def report():
+    """The sponsor report as a PDF, for the same filters as the dashboard."""
+    scope, _, _ = current_scope()
+    try:
+        pdf = render_report(scope)
+    except PdfError as error:
+        abort(422, str(error))
+    filename = f"{g.campaign.slug}-report-{scope.today.isoformat()}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+def render_report(scope: Scope) -> bytes:
+    """The sponsor report for `scope` as PDF bytes (used by the route and the CLI)."""
+    return render_pdf(
+        "print/report.html",
+        board=summary.build(scope),
+        scope=scope,
+        campaign=scope.campaign,
+        score_formula=metrics.SCORE_FORMULA,
+        generated_on=scope.today,
+    )
