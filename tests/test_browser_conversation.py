@@ -83,6 +83,9 @@ def test_a_champion_logs_a_conversation_with_two_people(page, users, campaign):
     page.wait_for_url("**/conversations/*")
     assert page.locator(".alert-success").inner_text().startswith("Conversation logged with 2")
     shoot(page, "conversation-show")
+    page.click("text=Edit")
+    page.wait_for_url("**/edit")
+    shoot(page, "conversation-edit")
 
     talk = db.session.scalar(db.select(Conversation))
     assert talk.channel.name == "demo"

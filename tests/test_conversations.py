@@ -367,6 +367,11 @@ def test_edit_is_for_the_author_and_leads(app, as_champion, as_lead, campaign, p
     assert [event.user_id for event in updates] == [users["champion"].id, users["lead"].id]
     assert updates[1].changes["summary"] == ["Warming up.", "Lead note."]
 
+    # An author who has since become a viewer no longer edits.
+    set_member(campaign, users["champion"], Role.viewer)
+    db.session.commit()
+    assert as_champion.get(edit).status_code == 403
+
 
 def test_edit_refuses_the_future_and_keeps_what_was_typed(as_champion, campaign, people, users):
     ann, _ = people

@@ -209,8 +209,11 @@ def _redate(conversation: Conversation, author) -> None:
 
 
 def may_edit(conversation: Conversation, user, role) -> bool:
-    """Authors edit their own conversations; leads and admins edit any."""
+    """Authors edit their own conversations (while they may still log); leads and admins any."""
     from app.access import ROLE_RANK
     from app.models import Role
 
-    return ROLE_RANK.get(role, -1) >= ROLE_RANK[Role.lead] or conversation.author_id == user.id
+    rank = ROLE_RANK.get(role, -1)
+    if rank >= ROLE_RANK[Role.lead]:
+        return True
+    return conversation.author_id == user.id and rank >= ROLE_RANK[Role.champion]
