@@ -86,8 +86,25 @@ def test_timeline_merges_conversations_stance_moves_and_objections(as_viewer, ca
     assert f'href="{link}"' in timeline
     assert "Client data could end up in an open group" in timeline
     assert "status-answered" in timeline  # objection with its status
-    assert "moved it" in timeline  # a stance move links to the conversation that moved it
+    # The move a conversation made shows inside that conversation's entry, with who and why.
+    entry = timeline[timeline.index("Compliance walkthrough"):]
+    entry = entry[:entry.index("</li>")]
+    assert "stance-sceptic" in entry and "stance-neutral" in entry and "After one-to-one" in entry
     assert "Lead" in timeline  # who logged / moved
+
+
+def test_a_move_made_on_the_form_stands_alone_in_the_timeline(as_champion, campaign, story,
+                                                               users):
+    from app.stakeholders.operations import change_stance
+
+    grace = story["grace"]
+    change_stance(grace, Stance.champion, users["lead"], reason="Read the business case")
+    db.session.commit()
+    html = as_champion.get(url(campaign, str(grace.stakeholder_id))).get_data(as_text=True)
+    timeline = html[html.index('class="timeline'):]
+    first = timeline[:timeline.index("</li>")]
+    assert "gs-stance" in first and "Read the business case" in first
+    assert "stance-supporter" in first and "stance-champion" in first
 
 
 def test_side_panels(as_viewer, campaign, story):

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     Campaign,
+    Channel,
     Conversation,
     ConversationAttendee,
     Engagement,
@@ -25,6 +26,7 @@ from app.models import (
     Membership,
     Objection,
     ObjectionStatus,
+    ObjectionTheme,
     Role,
     Stakeholder,
     Stance,
@@ -367,11 +369,21 @@ def timeline(engagement: Engagement) -> tuple[list[TimelineEntry], bool]:
         .limit(TIMELINE_LIMIT + 1)
     ).all()
     truncated = any(len(rows) > TIMELINE_LIMIT for rows in (conversations, moves, objections))
+    conversations, moves = conversations[:TIMELINE_LIMIT], moves[:TIMELINE_LIMIT]
+    # A move made by a conversation shows inside that conversation's entry, not twice.
+    shown = {conversation.id for conversation, _ in conversations}
+    move_by_conversation = {
+        move.conversation_id: move for move in moves if move.conversation_id in shown
+    }
     entries = [
-        TimelineEntry(conversation.occurred_at, "conversation", (conversation, attendance))
-        for conversation, attendance in conversations[:TIMELINE_LIMIT]
+        TimelineEntry(conversation.occurred_at, "conversation",
+                      (conversation, attendance, move_by_conversation.get(conversation.id)))
+        for conversation, attendance in conversations
     ]
-    entries += [TimelineEntry(move.changed_at, "stance", move) for move in moves[:TIMELINE_LIMIT]]
+    entries += [
+        TimelineEntry(move.changed_at, "stance", move)
+        for move in moves if move.conversation_id not in move_by_conversation
+    ]
     entries += [
         TimelineEntry(objection.raised_at, "objection", objection)
         for objection in objections[:TIMELINE_LIMIT]
@@ -489,3 +501,112 @@ def audit_trail(engagement: Engagement) -> tuple[list[AuditEvent], bool]:
         .limit(AUDIT_LIMIT + 1)
     ).all()
     return rows[:AUDIT_LIMIT], len(rows) > AUDIT_LIMIT
+
+
+#: How the audit trail names records and fields for people rather than programmers.
+ENTITY_LABELS = {
+    "stakeholder": "Person",
+    "engagement": "Campaign standing",
+    "conversation": "Conversation",
+    "objection": "Objection",
+    "follow_up": "Follow-up",
+}
+FIELD_LABELS = {
+    "owner_id": "owner",
+    "reports_to_id": "reports to",
+    "theme_id": "theme",
+    "engagement_id": "about",
+    "conversation_id": "conversation",
+    "done_by_id": "done by",
+    "stance_change": "stance moved",
+    "at": "as of",
+}
+USER_FIELDS = {"owner_id", "changed_by_id", "done_by_id", "created_by_id", "author_id", "by_id"}
+PERSON_FIELDS = {"reports_to_id", "attendee"}
+ENUM_FIELDS = {
+    "stance": Stance, "target_stance": Stance, "stance_change": Stance, "stance_after": Stance,
+    "level": Level, "status": ObjectionStatus, "channel": Channel,
+}
+
+
+@dataclass
+class AuditRow:
+    """One audit event as the trail shows it: when, who, what, and each field old → new."""
+
+    at: datetime
+    who: str
+    action: str
+    record: str
+    changes: list[tuple[str, str, str]]
+
+
+def audit_rows(trail: list[AuditEvent]) -> list[AuditRow]:
+    """Audit events made readable: ids become names, enum names labels, ISO times local.
+
+    Three lookups (users, people, themes) whatever the length of the trail.
+    """
+    from app.formatting import format_date, format_datetime
+
+    wanted: dict[str, set[int]] = {"users": set(), "people": set(), "themes": set()}
+    for event in trail:
+        for field_name, values in (event.changes or {}).items():
+            ids = {v for v in values if isinstance(v, int)} if isinstance(values, list) else set()
+            if field_name in USER_FIELDS:
+                wanted["users"] |= ids
+            elif field_name in PERSON_FIELDS:
+                wanted["people"] |= ids
+            elif field_name == "theme_id":
+                wanted["themes"] |= ids
+    names: dict[str, dict[int, str]] = {key: {} for key in wanted}
+    for key, model, label in (("users", User, User.name), ("people", Stakeholder, Stakeholder.name),
+                              ("themes", ObjectionTheme, ObjectionTheme.name)):
+        if wanted[key]:
+            names[key] = dict(db.session.execute(
+                db.select(model.id, label).where(model.id.in_(wanted[key]))).all())
+
+    def shown(field_name: str, value) -> str:
+        if value is None or value == "":
+            return "—"
+        if field_name in USER_FIELDS:
+            return names["users"].get(value, f"user #{value}")
+        if field_name in PERSON_FIELDS:
+            return names["people"].get(value, f"person #{value}")
+        if field_name == "theme_id":
+            return names["themes"].get(value, f"theme #{value}")
+        if field_name in ENUM_FIELDS and isinstance(value, str):
+            member = ENUM_FIELDS[field_name].parse(value)
+            return member.label if member is not None else value
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, int) and field_name.endswith("_id"):
+            return f"#{value}"
+        if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[:4].isdigit():
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                if len(value) == 10:
+                    return format_date(moment.date())
+                if moment.tzinfo is not None:
+                    return format_datetime(moment)
+        text = str(value)
+        return text if len(text) <= 160 else text[:157] + "…"
+
+    rows = []
+    for event in trail:
+        changes = []
+        for field_name, values in (event.changes or {}).items():
+            label = FIELD_LABELS.get(field_name, field_name.replace("_", " "))
+            if isinstance(values, list) and len(values) == 2:
+                changes.append((label, shown(field_name, values[0]), shown(field_name, values[1])))
+            else:
+                changes.append((label, "—", shown(field_name, values)))
+        rows.append(AuditRow(
+            at=event.at,
+            who=event.user.name if event.user else "system",
+            action=event.action,
+            record=ENTITY_LABELS.get(event.entity_type, event.entity_type.replace("_", " ")),
+            changes=changes,
+        ))
+    return rows

@@ -21,7 +21,7 @@ from flask_login import current_user
 from app.access import campaign_blueprint, has_role, requires
 from app.extensions import db
 from app.formatting import today_local
-from app.models import Engagement, Role, Stakeholder, User
+from app.models import Engagement, Role, Stakeholder
 from app.stakeholders import queries
 from app.stakeholders.forms import ImportForm, StakeholderForm
 from app.stakeholders.operations import (
@@ -279,37 +279,8 @@ def show(stakeholder_id: int):
     }
     if has_role(Role.lead):
         trail, trail_truncated = queries.audit_trail(engagement)
-        context.update(trail=trail, trail_truncated=trail_truncated,
-                       names=_audit_names(trail))
+        context.update(trail=queries.audit_rows(trail), trail_truncated=trail_truncated)
     return render_template("stakeholders/show.html", **context)
-
-
-#: Audit fields that hold a user's or a stakeholder's id; the trail shows names instead.
-USER_FIELDS = {"owner_id", "changed_by_id", "done_by_id", "created_by_id", "author_id"}
-STAKEHOLDER_FIELDS = {"reports_to_id", "attendee"}
-
-
-def _audit_names(trail) -> dict:
-    """Names for the ids an audit trail mentions: two queries whatever its length."""
-    user_ids, stakeholder_ids = set(), set()
-    for event in trail:
-        for field, values in (event.changes or {}).items():
-            ids = {value for value in values if isinstance(value, int)}
-            if field in USER_FIELDS:
-                user_ids |= ids
-            elif field in STAKEHOLDER_FIELDS:
-                stakeholder_ids |= ids
-    names = {"users": {}, "stakeholders": {}}
-    if user_ids:
-        names["users"] = dict(db.session.execute(
-            db.select(User.id, User.name).where(User.id.in_(user_ids))).all())
-    if stakeholder_ids:
-        names["stakeholders"] = dict(db.session.execute(
-            db.select(Stakeholder.id, Stakeholder.name).where(Stakeholder.id.in_(stakeholder_ids))
-        ).all())
-    names["user_fields"] = USER_FIELDS
-    names["stakeholder_fields"] = STAKEHOLDER_FIELDS
-    return names
 
 
 @bp.get("/search.json")
