@@ -214,7 +214,7 @@ def test_lead_adds_edits_archives_and_restores_a_key_message(setting, as_lead, a
         "level": "worker", "title": "Questions get answered once", "body": "Then they stay findable."})
     assert response.status_code == 302
     message = db.session.scalars(db.select(KeyMessage).filter_by(title="Questions get answered once")).one()
-    assert message.level is Level.worker and message.position == 2  # after the two seeded
+    assert message.level is Level.worker and message.position == 3  # after the two seeded
 
     response = as_lead.post(f"{URL}/messages/{message.id}/edit", data={
         "level": "worker", "title": "Ask once, find it later", "body": "", "position": "0"})

@@ -606,7 +606,7 @@ def plan_agenda(kept: list[BriefingItem], introduction: str, minutes: int) -> li
         title = {
             "message": item.title,
             "objections": f"Your concerns: “{item.title}”",
-            "case_study": f"Case study: {_organisation(item.case.study)}" if item.case else item.title,
+            "case_study": f"Case study: {item.case.study.organisation}" if item.case else item.title,
         }.get(item.kind, item.title)
         lines.append((item.kind, title, AGENDA_WEIGHT.get(item.kind, 2)))
 
@@ -658,10 +658,12 @@ def first_sentence(text: str, limit: int = 240) -> str:
     return sentence
 
 
-def _organisation(study: CaseStudy) -> str:
-    """'Cisco', or 'an organisation where…' when the source names none."""
+def _at_organisation(study: CaseStudy) -> str:
+    """'At Cisco', or 'At an organisation where…' when the source names none."""
     name = study.organisation
-    return _lower_first(name) if re.match(r"(A|An|The) ", name) else name
+    if re.match(r"(A|An|The) ", name):
+        name = name[0].lower() + name[1:]
+    return f"At {name}"
 
 
 #: A section's opening label: "**What is in it for you:** …" or "**The value.** …".
@@ -683,7 +685,7 @@ def plan_day_to_day(kept: list[BriefingItem]) -> list[DayToDayPoint]:
             sentence = _LEAD_IN.sub("", first_sentence(_BOLD_LEAD_IN.sub("", item.case.section)))
             points.append(
                 DayToDayPoint(
-                    f"At {_organisation(item.case.study)}",
+                    _at_organisation(item.case.study),
                     sentence[:1].upper() + sentence[1:],
                     item.key,
                 )

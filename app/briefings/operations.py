@@ -33,14 +33,14 @@ BRIEFING_FIELDS = ("audience", "meeting_on", "meeting_minutes", "introduction", 
 
 
 def add_key_message(campaign: Campaign, author, values: dict) -> KeyMessage:
-    """A new key message for one level; without a position it goes last."""
+    """A new key message for one level; without a position it goes last (positions from 1)."""
     if values.get("position") is None:
         last = db.session.scalar(
             db.select(db.func.max(KeyMessage.position)).where(
                 KeyMessage.campaign_id == campaign.id, KeyMessage.level == values["level"]
             )
         )
-        values = {**values, "position": (last + 1) if last is not None else 0}
+        values = {**values, "position": (last or 0) + 1}
     message = KeyMessage(campaign_id=campaign.id, **values)
     db.session.add(message)
     db.session.flush()
