@@ -37,6 +37,8 @@ INK = {
     Stance.champion: "#ffffff",
     Stance.unknown: "#333333",
 }
+#: Stances drawn with a pattern on top of their colour.
+PATTERNED = (Stance.blocker, Stance.sceptic)
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 GRID = "#d5dbe1"
 MUTED = "#5b6875"
@@ -69,6 +71,20 @@ def _text(x, y, content, *, size=11, anchor="start", fill="#1f2933", weight=None
                 text_anchor=anchor, fill=fill, font_weight=weight, **extra)
 
 
+def _count(cx: float, cy: float, number: int, stance: Stance, size: int = 11) -> str:
+    """A number centred on a stance's fill; on a pattern it sits on a white pill so it
+    stays legible (SVG paint-order halos are not drawn by every renderer)."""
+    text = str(number)
+    label = _text(cx, cy + size * 0.36, text, size=size, anchor="middle", weight="700",
+                  fill=INK[stance] if stance not in PATTERNED else "#1a1a1a")
+    if stance not in PATTERNED:
+        return label
+    width = size * 0.62 * len(text) + 6
+    pill = _tag("rect", x=cx - width / 2, y=cy - size * 0.65, width=width, height=size * 1.3,
+                rx=size * 0.4, fill="#ffffff", fill_opacity=0.9)
+    return pill + label
+
+
 class Picture:
     """One SVG: a viewBox, a title, patterns keyed by a per-picture prefix, and parts."""
 
@@ -79,7 +95,7 @@ class Picture:
 
     def fill(self, stance: Stance) -> str:
         """The paint for a stance: a pattern for blocker and sceptic, a flat colour else."""
-        if stance in (Stance.blocker, Stance.sceptic):
+        if stance in PATTERNED:
             return f"url(#{self.key}-{stance.name})"
         return COLOURS[stance]
 
@@ -131,13 +147,13 @@ class Picture:
 
 
 def _nice_ceiling(value: int) -> int:
-    """A round axis maximum at or above `value` (1, 2, 5 × a power of ten)."""
-    if value <= 5:
-        return max(value, 1)
+    """A round axis maximum at or above `value` that splits into four round steps."""
+    if value <= 4:
+        return 4
     magnitude = 10 ** int(math.log10(value))
-    for step in (1, 2, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
+    for step in (1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10):
+        if step * magnitude >= value and (step * magnitude / 4).is_integer():
+            return int(step * magnitude)
     return 10 * magnitude
 
 
@@ -180,14 +196,7 @@ def stance_bars(key: str, rows: list[tuple[str, dict[Stance, int]]], *, title: s
             picture.add(_tag("rect", x=x, y=float(y), width=width, height=bar_height,
                              fill=picture.fill(stance), stroke="#ffffff", stroke_width=0.75))
             if width >= 26:
-                picture.add(_text(x + width / 2, y + 16, str(n), size=11, anchor="middle",
-                                  fill=INK[stance], weight="600",
-                                  paint_order="stroke" if stance in (
-                                      Stance.blocker, Stance.sceptic) else None,
-                                  stroke=COLOURS[stance] if stance in (
-                                      Stance.blocker, Stance.sceptic) else None,
-                                  stroke_width=3 if stance in (
-                                      Stance.blocker, Stance.sceptic) else None))
+                picture.add(_count(x + width / 2, y + bar_height / 2, n, stance))
             x += width
         if label in targets:
             share, minimum = targets[label]
@@ -359,10 +368,7 @@ def influence_grid(key: str, cells: dict[tuple[int, Stance], tuple[int, int]], *
             radius = 9 + (max_radius - 9) * math.sqrt(reach / largest)
             picture.add(_tag("circle", cx=cx, cy=cy, r=radius, fill=picture.fill(stance),
                              stroke="#1f2933", stroke_width=0.75))
-            light = stance in (Stance.neutral, Stance.unknown, Stance.sceptic)
-            picture.add(_text(cx, cy + 4, str(count), size=11, anchor="middle", weight="700",
-                              fill="#1a1a1a" if light else "#ffffff",
-                              paint_order="stroke", stroke=COLOURS[stance], stroke_width=3))
+            picture.add(_count(cx, cy, count, stance))
             if reach:
                 picture.add(_text(x + cell_w - 3, y + cell_h - 4, f"▾{reach}", size=9,
                                   anchor="end", fill=MUTED))
@@ -383,22 +389,20 @@ def influence_grid(key: str, cells: dict[tuple[int, Stance], tuple[int, int]], *
 TREE_ROWS = 34
 
 
-def _tree_rows(roots: list[TreeNode], total_roots: int) -> list[tuple]:
-    """(depth, node or None, more count, parent row) rows in drawing order, within TREE_ROWS."""
+def _tree_rows(roots: list[TreeNode], total_roots: int, budget: int) -> list[tuple]:
+    """(depth, node or None, more count, parent row) rows in drawing order, within `budget`."""
     rows: list[tuple] = []
 
     def walk(nodes: list[TreeNode], held_back: int, depth: int, parent: int | None):
         for position, node in enumerate(nodes):
             # Keep room for a "+N more" row whenever something would be left out.
-            if len(rows) >= TREE_ROWS - 1:
+            if len(rows) >= budget - 1:
                 rows.append((depth, None, len(nodes) - position + held_back, parent))
                 return
             rows.append((depth, node, 0, parent))
             here = len(rows) - 1
             more = node.children[0].siblings - len(node.children) if node.children else 0
             walk(node.children, more, depth + 1, here)
-            if not node.children and node.reports:
-                pass  # leaf in the picture; its reports are summed on its label
         if held_back:
             rows.append((depth, None, held_back, parent))
 
@@ -406,14 +410,15 @@ def _tree_rows(roots: list[TreeNode], total_roots: int) -> list[tuple]:
     return rows
 
 
-def reporting_tree(key: str, roots: list[TreeNode], total_roots: int, *, title: str) -> Markup:
+def reporting_tree(key: str, roots: list[TreeNode], total_roots: int, *, title: str,
+                   rows: int = TREE_ROWS) -> Markup:
     """The reporting lines as an indented tree, each person a box in their stance's colour
     with how many people they manage; "+N more" rows say what was left out."""
-    rows = _tree_rows(roots, total_roots)
+    rows = _tree_rows(roots, total_roots, rows)
     indent, box_w, box_h, row_h, left = 28, 320, 34, 40, 4
     depth = max((row[0] for row in rows), default=0)
     width = left + depth * indent + box_w + 10
-    height = max(60, len(rows) * row_h + 34)
+    height = max(60, len(rows) * row_h)
     label = f"{title}. " + "; ".join(
         f"{node.name}, {node.stance.label.lower()}, manages {node.reports}"
         for _, node, _, _ in rows if node is not None
@@ -440,7 +445,7 @@ def reporting_tree(key: str, roots: list[TreeNode], total_roots: int, *, title: 
         # pattern in a strip on the left, and the stance is written out, for greyscale.
         picture.add(_tag("rect", x=float(x), y=float(y), width=box_w, height=box_h, rx=4,
                          fill=COLOURS[node.stance], stroke="#1f2933", stroke_width=0.75))
-        if node.stance in (Stance.blocker, Stance.sceptic):
+        if node.stance in PATTERNED:
             picture.add(_tag("rect", x=float(x), y=float(y), width=12, height=box_h,
                              fill=picture.fill(node.stance), stroke="#1f2933",
                              stroke_width=0.75))

@@ -113,9 +113,9 @@ class Dashboard:
     def grid_svg(self, key: str = "grid") -> Markup:
         return charts.influence_grid(key, self.grid, title="Influence × stance")
 
-    def tree_svg(self, key: str = "tree") -> Markup:
+    def tree_svg(self, key: str = "tree", rows: int = charts.TREE_ROWS) -> Markup:
         return charts.reporting_tree(key, self.tree_roots, self.tree_total_roots,
-                                     title="Reporting tree coloured by stance")
+                                     title="Reporting tree coloured by stance", rows=rows)
 
     def grid_rows(self) -> list[tuple[int, list[tuple[int, int]]]]:
         """[(influence, [(people, reports) per stance column])], 5 first, for the table view."""

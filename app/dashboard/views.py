@@ -91,5 +91,6 @@ def render_report(scope: Scope) -> bytes:
         scope=scope,
         campaign=scope.campaign,
         score_formula=metrics.SCORE_FORMULA,
+        stances=metrics.STANCE_ORDER,
         generated_on=scope.today,
     )

@@ -1,0 +1,55 @@
+"""`flask report render`: the sponsor report PDF from the command line."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app, g
+from flask.cli import with_appcontext
+
+from app.dashboard.metrics import Filters, Scope
+from app.extensions import db
+from app.formatting import today_local
+from app.models import Campaign
+from app.pdf import PdfError
+
+
+@click.group("report")
+def report_cli() -> None:
+    """Sponsor reports on a campaign's progress."""
+
+
+@report_cli.command("render")
+@click.option("--campaign", "slug", required=True, help="The campaign's slug, as in its URL.")
+@click.option("--from", "date_from", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="First day of the period (YYYY-MM-DD).")
+@click.option("--to", "date_to", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Last day of the period (YYYY-MM-DD); stances are shown as of its end.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF.")
+@with_appcontext
+def render_command(slug: str, date_from, date_to, output: Path) -> None:
+    """Write the sponsor report PDF of a campaign, as /campaigns/SLUG/report.pdf serves it."""
+    from app.dashboard.views import render_report
+
+    campaign = db.session.scalar(db.select(Campaign).filter_by(slug=slug))
+    if campaign is None:
+        raise click.BadParameter(f"no campaign with the slug {slug!r}", param_hint="--campaign")
+    date_from = date_from.date() if date_from else None
+    date_to = date_to.date() if date_to else None
+    if date_from and date_to and date_from > date_to:
+        raise click.BadParameter("--from is after --to")
+    # Templates expect a request (url_for, the user's time zone): render inside one.
+    with current_app.test_request_context():
+        g.campaign = campaign
+        scope = Scope(campaign, Filters(date_from=date_from, date_to=date_to),
+                      datetime.now(UTC), today_local())
+        try:
+            pdf = render_report(scope)
+        except PdfError as error:
+            raise click.ClickException(str(error)) from error
+    output.write_bytes(pdf)
+    click.echo(f"Wrote the {campaign.name} report to {output} ({len(pdf) // 1024} KB).")
+
+
+commands = (report_cli,)
