@@ -25,6 +25,8 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
     #: Dates and times are stored in UTC and shown in this zone unless the user picks one.
     DEFAULT_TIMEZONE = os.environ.get("GROUNDSWELL_TIMEZONE", "Europe/London")
+    #: Bootstrap's CSS and JS come from the Bootstrap-Flask package, never a CDN.
+    BOOTSTRAP_SERVE_LOCAL = True
     PER_PAGE = 50
     CASE_STUDIES_DIR = os.environ.get("CASE_STUDIES_DIR", str(ROOT / "case_studies"))
     #: Wall-clock limit for one PDF render; a runaway input fails with a clear error.
