@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import event
 from werkzeug.security import generate_password_hash
 
@@ -51,6 +52,10 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+def _fresh_g(sender, **extra):
+    g.__dict__.clear()
+
+
 @pytest.fixture
 def app(_schema, database_url):
     app = create_app(
@@ -62,6 +67,9 @@ def app(_schema, database_url):
             "RATELIMIT_ENABLED": True,
         }
     )
+    # Test-client requests reuse the test's app context, so `g` would carry the previous
+    # request's signed-in user and campaign into the next one; a real server starts clean.
+    request_started.connect(_fresh_g, app)
     with app.app_context():
         yield app
         db.session.rollback()
