@@ -19,7 +19,7 @@ from app.models import (
     StanceChange,
 )
 from app.objections.operations import raise_objection
-from app.stakeholders.operations import change_stance
+from app.stakeholders.operations import change_stance, stance_at
 
 CONVERSATION_FIELDS = ("occurred_at", "channel", "duration_minutes", "subject", "summary")
 
@@ -113,7 +113,8 @@ def log_conversation(campaign: Campaign, author, data: ConversationInput) -> Con
 
     for attendee in data.attendees:
         engagement = attendee.engagement
-        before = engagement.stance
+        # A back-dated conversation starts from where the person stood on that day.
+        before = stance_at(engagement, data.occurred_at) or engagement.stance
         after = attendee.stance_after or before
         conversation.attendees.append(
             ConversationAttendee(engagement=engagement, stance_before=before, stance_after=after)

@@ -94,3 +94,15 @@ def test_changes_are_audited_with_old_and_new(campaign, users):
         entity_type="stakeholder", action="update")).one()
     assert event.user_id == users["champion"].id
     assert event.changes == {"title": ["", "Head of Risk"]}
+
+
+def test_back_dated_conversation_records_the_stance_of_that_day(campaign, users):
+    ann = person(campaign, users["lead"], "Ann", stance=Stance.sceptic)
+    now = datetime.now(UTC)
+    change_stance(ann, Stance.supporter, users["lead"], at=now - timedelta(days=2))
+    talk = conversation(campaign, users["lead"], ann, when=now - timedelta(days=10),
+                        stances={ann: Stance.neutral})
+    db.session.commit()
+    attendance = talk.attendees[0]
+    assert (attendance.stance_before, attendance.stance_after) == (Stance.sceptic, Stance.neutral)
+    assert ann.stance is Stance.supporter  # the newer move still stands
