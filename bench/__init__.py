@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` seeds a large campaign and prints each page's time against its SQL floor."""
