@@ -76,10 +76,6 @@ def test_lead_creates_a_campaign_with_targets_and_playbook(as_lead, users):
     assert as_lead.get(f"/campaigns/{campaign.slug}/settings").status_code == 200
 
 
-# One signed-in user per test: the fixtures keep one app context (and so one `g`, where
-# Flask-Login caches the user) for the whole test.
-
-
 def test_admin_may_create_a_campaign(as_admin):
     assert as_admin.get("/campaigns/new").status_code == 200
     assert as_admin.post("/campaigns/new", data=campaign_form()).status_code == 302
