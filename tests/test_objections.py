@@ -178,8 +178,17 @@ def test_objection_page_shows_person_answer_for_their_level_and_history(as_viewe
     # History: raised, then open → answered with the note.
     assert 'status status-open' in html and 'status status-answered' in html
     assert "Done" in html and "Lead" in html
+    assert "Open for</dt>" in html and "5 days" in html
     # Viewers read only.
     assert "Change status" not in html
+
+
+def test_closed_objection_counts_days_until_it_was_closed(as_viewer, register, campaign, users):
+    resolved = register["bob_resolved"]  # raised 20 days ago, resolved today
+    html = as_viewer.get(f"{BASE}/{resolved.id}").get_data(as_text=True)
+    assert "Was open</dt>" in html and "20 days" in html
+    register_html = as_viewer.get(f"{BASE}/?status=resolved").get_data(as_text=True)
+    assert re.search(r'data-label="Days open"[^>]*>\s*20\s*<', register_html)
 
 
 def test_champion_changes_status_with_event_and_audit(as_champion, register, users):

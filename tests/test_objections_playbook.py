@@ -122,7 +122,8 @@ def test_lead_edits_a_theme_audited_and_slug_kept(as_lead, campaign, users):
         entity_type="objection_theme", entity_id=security.id, action="update"))
     assert event.user_id == users["lead"].id
     assert event.changes["name"] == ["Data leaving the firewall", "Our data outside the firewall"]
-    assert event.changes["answer_manager"] == [old_manager, security.response_for(Level.manager).response]
+    new_manager = security.response_for(Level.manager).response
+    assert event.changes["answer_manager"] == [old_manager, new_manager]
     assert "answer_worker" not in event.changes
     html = as_lead.get(BASE).get_data(as_text=True)
     assert "<strong>same permissions</strong>" in html

@@ -1,7 +1,7 @@
 """Reading the objection register and the playbook in a fixed number of SQL statements."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -159,20 +159,14 @@ def closed_at(objection_ids: list[int]) -> dict[int, datetime]:
     """When each of these objections last moved to resolved or parked."""
     if not objection_ids:
         return {}
-    rows = db.session.execute(
-        db.select(ObjectionEvent.objection_id, db.func.max(ObjectionEvent.at))
-        .where(ObjectionEvent.objection_id.in_(objection_ids),
-               ObjectionEvent.to_status.in_(CLOSED_STATUSES))
-        .group_by(ObjectionEvent.objection_id)
+    return dict(
+        db.session.execute(
+            db.select(ObjectionEvent.objection_id, db.func.max(ObjectionEvent.at))
+            .where(ObjectionEvent.objection_id.in_(objection_ids),
+                   ObjectionEvent.to_status.in_(CLOSED_STATUSES))
+            .group_by(ObjectionEvent.objection_id)
+        ).all()
     )
-    # max() comes back naive from SQLite's text dates and from some drivers; the column
-    # type only converts whole-column reads.
-    result = {}
-    for objection_id, moment in rows:
-        if isinstance(moment, str):
-            moment = datetime.fromisoformat(moment)
-        result[objection_id] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return result
 
 
 def days_open(objection: Objection, closed: datetime | None = None) -> int:
