@@ -83,7 +83,8 @@ def study(slug, organisation, answers, tags, *, cautionary=False, outcomes=()):
         answers=tuple(answers),
         sections={
             Level.executive: _telling(organisation, "board", f"Board evidence from {organisation}"),
-            Level.manager: _telling(organisation, "team lead", f"Team lead guide from {organisation}"),
+            Level.manager: _telling(organisation, "team lead",
+                                    f"Team lead guide from {organisation}"),
             Level.worker: _telling(organisation, "colleague", f"Everyday view from {organisation}"),
         },
         cautionary=cautionary,
@@ -231,7 +232,8 @@ def test_landmines_only_for_their_audience():
 
 
 def test_a_phrase_is_reported_once_not_also_as_the_word_inside_it():
-    words = [Word("social", ["executive"]), Word("social media", ["executive"], "collaboration platform")]
+    words = [Word("social", ["executive"]),
+             Word("social media", ["executive"], "collaboration platform")]
     hits = find_landmines("Our social-media plan and a social club.", Level.executive, words)
     assert [(hit.word, hit.count) for hit in hits] == [("social media", 1), ("social", 1)]
 
@@ -313,7 +315,8 @@ def test_executives_are_not_given_a_cautionary_case_unless_it_answers_them(setti
 
     lead = setting.campaign.owner
     raise_objection(setting.campaign, lead, setting.ann,
-                    factories.theme(setting.campaign, "loss-of-control"), "Comms will lose control.")
+                    factories.theme(setting.campaign, "loss-of-control"),
+                    "Comms will lose control.")
     draft = build(setting, Level.executive, setting.ann)
     chosen = {item.case.slug: item.case.reason for item in draft.items if item.case}
     assert "fabrikam-stopped" in chosen

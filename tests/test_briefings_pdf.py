@@ -170,7 +170,8 @@ def test_stored_pdf_downloads_byte_identical_with_its_hash(setting, as_champion,
 def test_generating_records_exposures_per_attendee_per_message_and_case(setting, as_champion):
     briefing = generate(as_champion, "executive", setting.ann, setting.raj)
     content = briefing.content
-    assert len(content["message_ids"]) == 3 and content["case_study_slugs"] == ["northwind-firewall"]
+    assert len(content["message_ids"]) == 3
+    assert content["case_study_slugs"] == ["northwind-firewall"]
     assert {a.engagement_id for a in briefing.attendees} == {setting.ann.id, setting.raj.id}
 
     exposures = db.session.scalars(db.select(Exposure).filter_by(briefing_id=briefing.id)).all()
@@ -194,7 +195,8 @@ def test_generating_records_exposures_per_attendee_per_message_and_case(setting,
 
 
 def test_unsafe_markup_in_the_introduction_is_printed_as_text_not_fetched(setting, as_champion):
-    introduction = ('<img src="file:///etc/passwd"> <link rel="attachment" href="file:///etc/hosts"> '
+    introduction = ('<img src="file:///etc/passwd"> '
+                    '<link rel="attachment" href="file:///etc/hosts"> '
                     "![x](http://127.0.0.1:9/secret.png)")
     briefing = generate(as_champion, "worker", setting.wes, introduction=introduction)
     assert b"root:x:0:0" not in briefing.pdf

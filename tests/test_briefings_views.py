@@ -37,7 +37,8 @@ def test_viewer_reads_but_cannot_build_and_outsiders_see_nothing(setting, as_vie
     assert as_viewer.get(f"{URL}/new").status_code == 403
     response = as_viewer.post(f"{URL}/new", data={"audience": "executive", "action": "generate"})
     assert response.status_code == 403
-    assert as_viewer.post(f"{URL}/messages/new", data={"level": "worker", "title": "x"}).status_code == 403
+    response = as_viewer.post(f"{URL}/messages/new", data={"level": "worker", "title": "x"})
+    assert response.status_code == 403
     assert briefing_count() == 0
     listing = as_viewer.get(URL + "/").get_data(as_text=True)
     assert "New briefing" not in listing
@@ -142,13 +143,15 @@ def test_preview_applies_the_presenters_order_drops_and_moves(setting, as_champi
 
 def test_generate_stores_the_briefing_and_shows_it(setting, as_champion, users):
     response = post(as_champion, attendees=[str(setting.ann.id), str(setting.raj.id)],
-                    meeting_on="2026-10-14", minutes="30", introduction="Ten minutes, then questions.")
+                    meeting_on="2026-10-14", minutes="30",
+                    introduction="Ten minutes, then questions.")
     assert response.status_code == 302
     briefing = db.session.scalars(db.select(Briefing)).one()
     assert response.headers["Location"].endswith(f"{URL}/{briefing.id}")
     assert briefing.created_by_id == users["champion"].id
     assert briefing.audience is Level.executive
-    assert briefing.meeting_minutes == 30 and briefing.introduction == "Ten minutes, then questions."
+    assert briefing.meeting_minutes == 30
+    assert briefing.introduction == "Ten minutes, then questions."
     assert briefing.pdf_sha256 == hashlib.sha256(briefing.pdf).hexdigest()
     assert db.session.scalar(
         db.select(db.func.count(AuditEvent.id)).filter_by(entity_type="briefing", action="create")
@@ -200,7 +203,8 @@ def test_history_filters_by_level_and_ignores_unknown_ones(setting, as_viewer):
     db.session.add(Briefing(campaign_id=setting.campaign.id, audience=Level.worker, content={},
                             pdf=b"%PDF", pdf_sha256="b" * 64))
     db.session.commit()
-    assert "No briefings for executives" in as_viewer.get(f"{URL}/?level=executive").get_data(as_text=True)
+    html = as_viewer.get(f"{URL}/?level=executive").get_data(as_text=True)
+    assert "No briefings for executives" in html
     response = as_viewer.get(f"{URL}/?level=bosses")
     assert response.status_code == 200
     assert "There is no level called" in response.get_data(as_text=True)
@@ -211,9 +215,11 @@ def test_history_filters_by_level_and_ignores_unknown_ones(setting, as_viewer):
 
 def test_lead_adds_edits_archives_and_restores_a_key_message(setting, as_lead, as_champion):
     response = as_lead.post(f"{URL}/messages/new", data={
-        "level": "worker", "title": "Questions get answered once", "body": "Then they stay findable."})
+        "level": "worker", "title": "Questions get answered once",
+        "body": "Then they stay findable."})
     assert response.status_code == 302
-    message = db.session.scalars(db.select(KeyMessage).filter_by(title="Questions get answered once")).one()
+    message = db.session.scalars(
+        db.select(KeyMessage).filter_by(title="Questions get answered once")).one()
     assert message.level is Level.worker and message.position == 3  # after the two seeded
 
     response = as_lead.post(f"{URL}/messages/{message.id}/edit", data={
@@ -229,7 +235,8 @@ def test_lead_adds_edits_archives_and_restores_a_key_message(setting, as_lead, a
     html = as_champion.get(f"{URL}/new?audience=worker").get_data(as_text=True)
     assert "Ask once, find it later" not in html
     assert as_lead.post(f"{URL}/messages/{message.id}/restore").status_code == 302
-    assert "Ask once, find it later" in as_champion.get(f"{URL}/new?audience=worker").get_data(as_text=True)
+    html = as_champion.get(f"{URL}/new?audience=worker").get_data(as_text=True)
+    assert "Ask once, find it later" in html
 
     actions = db.session.scalars(
         db.select(AuditEvent.action).filter_by(entity_type="key_message", entity_id=message.id)
@@ -239,7 +246,8 @@ def test_lead_adds_edits_archives_and_restores_a_key_message(setting, as_lead, a
 
 
 def test_key_message_form_refuses_bad_input_and_keeps_it(setting, as_lead):
-    response = as_lead.post(f"{URL}/messages/new", data={"level": "worker", "title": "", "body": "Kept body"})
+    response = as_lead.post(f"{URL}/messages/new",
+                            data={"level": "worker", "title": "", "body": "Kept body"})
     assert response.status_code == 400
     assert "Kept body" in response.get_data(as_text=True)
     response = as_lead.post(f"{URL}/messages/new", data={"level": "board", "title": "Hello"})
@@ -277,7 +285,8 @@ def test_checklist_is_seeded_lazily_and_grouped_by_area(campaign, as_viewer):
 
 
 def test_lead_updates_status_owner_and_notes_and_removes_items(setting, as_lead, as_champion):
-    item = db.session.scalars(db.select(RiskItem).filter_by(campaign_id=setting.campaign.id)).first()
+    item = db.session.scalars(
+        db.select(RiskItem).filter_by(campaign_id=setting.campaign.id)).first()
     data = {"area": item.area.name, "question": item.question, "status": "open",
             "owner": "Information Security", "notes": "Pen test booked for **March**."}
     assert as_champion.post(f"{URL}/risks/{item.id}/edit", data=data).status_code == 403
@@ -324,7 +333,8 @@ def test_lead_edits_the_landmine_list_and_anyone_can_check_text(setting, as_lead
     assert response.status_code == 400
 
     html = as_viewer.get(f"{URL}/landmines", query_string={
-        "audience": "worker", "text": "Real synergy from our new social tools"}).get_data(as_text=True)
+        "audience": "worker", "text": "Real synergy from our new social tools",
+    }).get_data(as_text=True)
     assert "working together" in html
     assert "Nothing here should put" not in html
     assert as_viewer.post(f"{URL}/landmines/{landmine.id}/delete").status_code == 403

@@ -47,7 +47,8 @@ def test_build_preview_generate_and_download_a_manager_briefing(page, setting, u
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
     download = download_info.value
-    assert download.suggested_filename.startswith("collaboration-platform-rollout-manager-briefing-")
+    assert download.suggested_filename.startswith(
+        "collaboration-platform-rollout-manager-briefing-")
     saved = tmp_path / "briefing.pdf"
     download.save_as(saved)
     data = Path(saved).read_bytes()

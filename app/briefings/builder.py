@@ -603,11 +603,12 @@ def plan_agenda(kept: list[BriefingItem], introduction: str, minutes: int) -> li
     if introduction.strip():
         lines.append(("introduction", "Why we are here", AGENDA_WEIGHT["introduction"]))
     for item in kept:
-        title = {
-            "message": item.title,
-            "objections": f"Your concerns: “{item.title}”",
-            "case_study": f"Case study: {item.case.study.organisation}" if item.case else item.title,
-        }.get(item.kind, item.title)
+        if item.kind == "objections":
+            title = f"Your concerns: “{item.title}”"
+        elif item.kind == "case_study" and item.case is not None:
+            title = f"Case study: {item.case.study.organisation}"
+        else:
+            title = item.title
         lines.append((item.kind, title, AGENDA_WEIGHT.get(item.kind, 2)))
 
     # Too many lines for the time: one line per run of the same kind instead.

@@ -104,7 +104,9 @@ class LandmineForm(FlaskForm):
         description="Plurals and -ing forms match too; end with * to match any ending.",
     )
     audiences = MultiCheckboxField(
-        "Puts off", choices=enum_choices(Level), validators=[DataRequired("Pick at least one level.")]
+        "Puts off",
+        choices=enum_choices(Level),
+        validators=[DataRequired("Pick at least one level.")],
     )
     suggestion = StringField(
         "Say instead",
@@ -120,7 +122,9 @@ class LandmineForm(FlaskForm):
 
     def validate_word(self, field):
         if not _WORD_RE.match(field.data or ""):
-            raise ValidationError("Use letters, digits, spaces, hyphens or dots; * only at the end.")
+            raise ValidationError(
+                "Use letters, digits, spaces, hyphens or dots; * only at the end."
+            )
         query = db.select(Landmine.id).where(
             Landmine.campaign_id == self.campaign.id,
             db.func.lower(Landmine.word) == field.data.lower(),
@@ -158,8 +162,11 @@ class BriefingForm(FlaskForm):
     meeting_on = DateField("Meeting date", validators=[Optional()])
     minutes = IntegerField(
         "Length (minutes)",
-        validators=[Optional(), NumberRange(min=MIN_MINUTES, max=MAX_MINUTES,
-                                            message=f"Between {MIN_MINUTES} and {MAX_MINUTES} minutes.")],
+        validators=[
+            Optional(),
+            NumberRange(min=MIN_MINUTES, max=MAX_MINUTES,
+                        message=f"Between {MIN_MINUTES} and {MAX_MINUTES} minutes."),
+        ],
     )
     attendees = AttendeesField("Attendees")
     introduction = TextAreaField(
