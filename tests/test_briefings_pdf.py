@@ -201,3 +201,15 @@ def test_unsafe_markup_in_the_introduction_is_printed_as_text_not_fetched(settin
     briefing = generate(as_champion, "worker", setting.wes, introduction=introduction)
     assert b"root:x:0:0" not in briefing.pdf
     assert "<img" in pdf_text(briefing.pdf)  # escaped, shown as the characters typed
+
+
+def test_pdf_embeds_its_fonts(setting, as_champion):
+    briefing = generate(as_champion, "manager", setting.mia)
+    reader = PdfReader(io.BytesIO(briefing.pdf))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    assert fonts
+    for ref in fonts.values():
+        font = ref.get_object()
+        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font
