@@ -18,6 +18,7 @@ from app.models import (
     Level,
     Membership,
     Objection,
+    RiskItem,
     Role,
     Stakeholder,
     Stance,
@@ -93,6 +94,10 @@ def test_demo_command_loads_a_realistic_campaign(app, runner):
     for level in Level:
         assert 2 <= sum(message.level is level for message in messages) <= 3
     assert not any("social" in m.title.lower() or "social" in m.body.lower() for m in messages)
+    # The executive briefing's risk checklist reflects the story.
+    risks = db.session.scalars(db.select(RiskItem).filter_by(campaign_id=campaign.id)).all()
+    assert len({risk.status for risk in risks}) >= 3
+    assert all(risk.owner for risk in risks)
 
 
 def test_demo_history_covers_three_months_and_moves_stances(app, runner):

@@ -232,6 +232,27 @@ KEY_MESSAGES = [
      "separate from your personal accounts."),
 ]
 
+#: The risk checklist as the story leaves it: area, status, who answers for it, notes.
+RISK_CHECKLIST = [
+    ("technical", "mitigated", "IT", "Single sign-on enforced; hosted in our own region."),
+    ("financial", "mitigated", "Operations",
+     "Pilot-year licences funded from the COO's change budget."),
+    ("information", "mitigated", "Information Security",
+     "Residency and retention settings signed off by the CISO."),
+    ("communications", "mitigated", "Internal Communications",
+     "Official news has its own announcements space; usage guidelines signed off by HR."),
+    ("support", "mitigated", "IT",
+     "Vendor first line, service desk second line, answers kept in the forum."),
+    ("scalability", "mitigated", "IT", "Staging load test passed at twice the expected users."),
+    ("data_migration", "open", "IT",
+     "Which shared-drive folders move across, and who decides, is not agreed yet."),
+    ("licensing", "accepted", "Operations",
+     "Per-user licences: we accept the cost rising if adoption beats the plan."),
+    ("user_management", "open", "HR",
+     "Leavers must lose access the day they go; needs a feed from the HR system."),
+    ("architecture", "not_assessed", "IT", ""),
+]
+
 #: The story of the campaign, oldest first.
 CONVERSATIONS = [
     dict(days_ago=92, by="lead", channel="one_to_one", minutes=45,

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from app.briefings.defaults import seed_briefing_defaults
+from app.briefings.operations import add_key_message, update_risk_item
 from app.campaigns.operations import create_campaign, set_member, set_targets
 from app.conversations.operations import (
     AttendeeInput,
@@ -45,7 +47,9 @@ from app.models import (
     ObjectionTheme,
     Phase,
     PlaybookResponse,
+    RiskArea,
     RiskItem,
+    RiskStatus,
     Role,
     Stakeholder,
     Stance,
@@ -188,12 +192,17 @@ def load_demo() -> DemoSummary | None:
         for level, share, stance, due_in in data.TARGETS
     })
 
-    messages = {}
-    for position, (key, level, title, body) in enumerate(data.KEY_MESSAGES):
-        messages[key] = KeyMessage(campaign_id=campaign.id, level=Level[level], title=title,
-                                   body=body, position=position)
-        db.session.add(messages[key])
-    db.session.flush()
+    messages = {
+        key: add_key_message(campaign, lead, {"level": Level[level], "title": title, "body": body})
+        for key, level, title, body in data.KEY_MESSAGES
+    }
+    seed_briefing_defaults(campaign)
+    risks = {item.area: item for item in db.session.scalars(
+        db.select(RiskItem).filter_by(campaign_id=campaign.id))}
+    for area, status, owner, notes in data.RISK_CHECKLIST:
+        if RiskArea[area] in risks:
+            update_risk_item(risks[RiskArea[area]], lead,
+                             {"status": RiskStatus[status], "owner": owner, "notes": notes})
 
     joined = {key: data.JOINED_LATE.get(key, spec["started_days_ago"])
               for key, *_rest in data.PEOPLE}
