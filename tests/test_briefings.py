@@ -443,3 +443,17 @@ def test_choose_case_studies_falls_back_to_campaign_aims(setting, library):
 def test_meeting_date_and_minutes_default(setting):
     draft = build(setting, Level.manager, setting.mia, meeting_on=date(2026, 10, 14))
     assert draft.minutes == 60 and draft.meeting_on == date(2026, 10, 14)
+
+
+def test_many_objections_on_one_theme_are_quoted_three_times_then_counted(setting, users):
+    lead = users["lead"]
+    security = factories.theme(setting.campaign, "security")
+    for n in range(5):
+        raise_objection(setting.campaign, lead, setting.ann, security, f"Leak worry number {n}.")
+    draft = build(setting, Level.executive, setting.ann, setting.raj)
+    group = next(item.objections for item in draft.kept if item.objections)
+    assert len(group.raised) == 7 and group.count == 7
+    # One quote per person first, so Raj is heard even though Ann said more.
+    assert [raised.person for raised in group.quoted] == ["Ann Smith", "Raj Patel", "Ann Smith"]
+    assert group.unquoted == 4
+    assert len(draft.content()["items"][4]["objection_ids"]) == 7

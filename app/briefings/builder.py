@@ -51,6 +51,8 @@ MAX_ATTENDEES = 40
 ACTIVE_STATUSES = (ObjectionStatus.open, ObjectionStatus.answered)
 #: Without named attendees, the themes most raised by the level stand in for them.
 FALLBACK_THEMES = 3
+#: Objections quoted per theme; the rest are counted ("and 12 more from …").
+QUOTES_PER_THEME = 3
 #: Risk statuses an executive should hear about by name.
 ATTENTION_STATUSES = (RiskStatus.open, RiskStatus.not_assessed)
 
@@ -126,6 +128,19 @@ class ObjectionGroup:
     def people(self) -> list[str]:
         """Who raised it, each once, in the order they appear."""
         return list(dict.fromkeys(raised.person for raised in self.raised))
+
+    @property
+    def quoted(self) -> list[RaisedObjection]:
+        """The objections printed word for word: one per person first, then the rest."""
+        first, rest, seen = [], [], set()
+        for raised in self.raised:
+            (rest if raised.person in seen else first).append(raised)
+            seen.add(raised.person)
+        return (first + rest)[:QUOTES_PER_THEME]
+
+    @property
+    def unquoted(self) -> int:
+        return len(self.raised) - len(self.quoted)
 
 
 @dataclass
@@ -710,7 +725,7 @@ def briefing_text(draft: BriefingDraft) -> str:
         if item.message is not None:
             parts.append(plain_text(item.message.body))
         if item.objections is not None:
-            parts.extend(raised.statement for raised in item.objections.raised)
+            parts.extend(raised.statement for raised in item.objections.quoted)
             parts.append(plain_text(item.objections.answer))
         if item.case is not None:
             study = item.case.study
