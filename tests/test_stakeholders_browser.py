@@ -74,7 +74,8 @@ def test_list_and_person_page_fit_the_screen(page, users, campaign, office, widt
     look(page, "list-filtered")
     page.goto(f"/campaigns/{campaign.slug}/stakeholders/{office.stakeholder_id}")
     assert page.locator("h1").inner_text() == "Grace Hill"
-    assert page.locator(".timeline > li").count() == 4  # 2 talks (with their moves), objection, joining
+    # Two talks (each with the move it made), the objection, and joining.
+    assert page.locator(".timeline > li").count() == 4
     look(page, "person")
     page.click("details.gs-audit-card > summary")
     assert page.locator("table.gs-audit").is_visible()

@@ -11,7 +11,8 @@ from app.extensions import db
 from app.models import AuditEvent, Engagement, Level, Stakeholder, Stance
 from tests.factories import conversation, person
 
-HEADER = "name,email,title,department,level,reports_to_email,influence,stance,target_stance,interest"
+HEADER = ("name,email,title,department,level,reports_to_email,influence,stance,target_stance,"
+          "interest")
 
 
 def url(campaign, path: str = "") -> str:
@@ -148,7 +149,8 @@ def test_import_from_existing_manager_outside_campaign_is_refused(
 ):
     stranger = person(other_campaign, users["outsider"], "Stranger")
     db.session.commit()
-    text = f"name,email,level,reports_to_email\nNew,new@example.org,worker,{stranger.stakeholder.email}\n"
+    text = ("name,email,level,reports_to_email\n"
+            f"New,new@example.org,worker,{stranger.stakeholder.email}\n")
     response = upload(as_champion, campaign, text)
     assert response.status_code == 400
     assert problems(response.get_data(as_text=True))[0][1] == "reports_to_email"
@@ -206,12 +208,14 @@ def test_export_guards_spreadsheet_formulas_and_round_trips(as_champion, campaig
 def test_export_leaves_out_archived_unless_asked(as_champion, campaign, crowd):
     boss, _ = crowd
     as_champion.post(url(campaign, f"{boss.stakeholder_id}/archive"))
-    assert "Pat Boss" not in [r["name"] for r in read_csv(as_champion.get(url(campaign, "export.csv")))]
+    current = read_csv(as_champion.get(url(campaign, "export.csv")))
+    assert "Pat Boss" not in [row["name"] for row in current]
     rows = read_csv(as_champion.get(url(campaign, "export.csv?archived=1")))
     assert [r["archived"] for r in rows if r["name"] == "Pat Boss"] == ["yes"]
 
 
 def test_import_page_needs_champion(as_viewer, campaign):
     assert as_viewer.get(url(campaign, "import")).status_code == 403
-    assert upload(as_viewer, campaign, HEADER + "\nA,a@example.org,,,worker,,,,,\n").status_code == 403
+    response = upload(as_viewer, campaign, HEADER + "\nA,a@example.org,,,worker,,,,,\n")
+    assert response.status_code == 403
     assert people_count() == 0

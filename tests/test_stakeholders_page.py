@@ -76,7 +76,8 @@ def test_header_shows_where_the_person_stands(as_viewer, campaign, story):
 
 def test_timeline_merges_conversations_stance_moves_and_objections(as_viewer, campaign, story):
     html = as_viewer.get(url(campaign, str(story["grace"].stakeholder_id))).get_data(as_text=True)
-    timeline = html[html.index('class="timeline'):html.index("</ol>", html.index('class="timeline'))]
+    start = html.index('class="timeline')
+    timeline = html[start:html.index("</ol>", start)]
     # Newest first.
     order = [timeline.index(text) for text in
              ("Coffee", "Demo of the pilot space", "Another inbox", "Compliance walkthrough",
@@ -140,7 +141,8 @@ def test_audit_trail_leaves_out_other_campaigns(as_lead, campaign, other_campaig
 
     grace = story["grace"]
     elsewhere = join_campaign(other_campaign, grace.stakeholder, users["outsider"])
-    update_engagement(elsewhere, users["outsider"], {"interest": 5, "target_stance": Stance.champion})
+    update_engagement(elsewhere, users["outsider"],
+                      {"interest": 5, "target_stance": Stance.champion})
     db.session.commit()
     html = as_lead.get(url(campaign, str(grace.stakeholder_id))).get_data(as_text=True)
     assert "Olive Outsider" not in html.split("Audit trail")[1]

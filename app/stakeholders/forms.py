@@ -142,9 +142,12 @@ class StakeholderForm(FlaskForm):
         stakeholder = manager.stakeholder
         if stakeholder.archived_at is not None and stakeholder.id != current_manager:
             raise ValidationError(f"{stakeholder.name} is archived; pick someone current.")
-        if stakeholder.id == self.stakeholder_id or would_cycle(self.stakeholder_id, stakeholder.id):
+        if stakeholder.id == self.stakeholder_id or would_cycle(
+            self.stakeholder_id, stakeholder.id
+        ):
             raise ValidationError(
-                f"{stakeholder.name} reports (directly or not) to this person: that would make a loop."
+                f"{stakeholder.name} reports (directly or not) to this person: "
+                "that would make a loop."
             )
         self.reports_to_id = stakeholder.id
 

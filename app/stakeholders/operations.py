@@ -358,7 +358,9 @@ def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[Im
                                           "per import; split the file."))
             break
         if None in record:
-            problems.append(ImportProblem(number, "file", "More cells than the header has columns."))
+            problems.append(
+                ImportProblem(number, "file", "More cells than the header has columns.")
+            )
         rows.append(_check_row(number, record, problems))
 
     first_row: dict[str, int] = {}

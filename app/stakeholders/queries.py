@@ -580,7 +580,8 @@ def audit_rows(trail: list[AuditEvent]) -> list[AuditRow]:
             return "yes" if value else "no"
         if isinstance(value, int) and field_name.endswith("_id"):
             return f"#{value}"
-        if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[:4].isdigit():
+        looks_iso = isinstance(value, str) and len(value) >= 10 and value[4:5] == "-"
+        if looks_iso and value[:4].isdigit():
             try:
                 moment = datetime.fromisoformat(value)
             except ValueError:

@@ -25,8 +25,8 @@ from app.models import Engagement, Role, Stakeholder
 from app.stakeholders import queries
 from app.stakeholders.forms import ImportForm, StakeholderForm
 from app.stakeholders.operations import (
-    IMPORT_COLUMNS,
     FORMULA_STARTS,
+    IMPORT_COLUMNS,
     ImportProblem,
     StakeholderError,
     add_stakeholder,
