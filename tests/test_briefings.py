@@ -259,15 +259,14 @@ def test_default_landmines_flag_the_seed_words():
 # --- Defaults --------------------------------------------------------------------------
 
 
-def test_defaults_give_one_question_per_area_and_only_when_a_campaign_has_none(campaign):
+def test_new_campaigns_get_one_question_per_area_and_defaults_only_once(campaign):
     assert {area for area, _question in DEFAULT_RISKS} == set(RiskArea)
-    assert seed_briefing_defaults(campaign) is True
-    assert seed_briefing_defaults(campaign) is False
+    assert seed_briefing_defaults(campaign) is False  # create_campaign already seeded it
     risks = db.session.scalars(db.select(RiskItem).filter_by(campaign_id=campaign.id)).all()
     assert len(risks) == len(RiskArea)
     assert all(item.status is RiskStatus.not_assessed for item in risks)
 
-    # Landmines come back on their own if all were removed; the checklist is left alone.
+    # Seeding again fills only what is empty; the checklist is left alone.
     db.session.execute(db.delete(Landmine).where(Landmine.campaign_id == campaign.id))
     assert seed_briefing_defaults(campaign) is True
     assert db.session.scalar(

@@ -8,7 +8,6 @@ from flask.cli import with_appcontext
 
 from app.briefings import operations
 from app.briefings.builder import MAX_MINUTES, MIN_MINUTES, build_briefing, load_attendees
-from app.briefings.defaults import seed_briefing_defaults
 from app.extensions import db
 from app.models import Campaign, Engagement, Level, Membership, Role, Stakeholder, User
 from app.pdf import PdfError
@@ -92,7 +91,6 @@ def render(slug, audience, attendees, minutes, meeting_on, introduction, by_emai
     # Templates and date filters expect a request; a blank one makes them behave as for
     # a signed-out visitor (the app's default time zone).
     with current_app.test_request_context():
-        seed_briefing_defaults(campaign)
         draft = build_briefing(
             campaign,
             level,

@@ -14,7 +14,6 @@ from app.briefings.builder import (
     build_briefing,
     load_attendees,
 )
-from app.briefings.defaults import seed_briefing_defaults
 from app.briefings.forms import BriefingForm, KeyMessageForm, LandmineForm, RiskItemForm
 from app.briefings.vocabulary import find_landmines
 from app.extensions import db
@@ -34,12 +33,6 @@ from app.models import (
 from app.pdf import PdfError
 
 bp = campaign_blueprint("briefings", __name__, "/briefings")
-
-
-def _ensure_defaults() -> None:
-    """A campaign made before briefings existed gets its checklist and word list lazily."""
-    if seed_briefing_defaults(g.campaign):
-        db.session.commit()
 
 
 def _level_filter() -> Level | None:
@@ -181,7 +174,6 @@ def _build(form: BriefingForm, order=None, drops=None):
 @requires(Role.champion)
 def new():
     """Choose an audience and attendees, preview, reorder and drop items, generate the PDF."""
-    _ensure_defaults()
     form = BriefingForm(campaign=g.campaign)
 
     if request.method == "GET":
@@ -325,7 +317,6 @@ def message_restore(message_id: int):
 @bp.get("/risks")
 def risks():
     """The risk checklist grouped by area, with a count per status."""
-    _ensure_defaults()
     area_order = db.case({area.name: index for index, area in enumerate(RiskArea)},
                          value=RiskItem.area)
     page = db.paginate(
@@ -407,7 +398,6 @@ def risk_delete(risk_id: int):
 @bp.get("/landmines")
 def landmines():
     """The landmine word list, and a box to check any text against it."""
-    _ensure_defaults()
     page = db.paginate(
         db.select(Landmine)
         .where(Landmine.campaign_id == g.campaign.id)

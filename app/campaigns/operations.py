@@ -6,6 +6,7 @@ import unicodedata
 from app import audit
 from app.extensions import db
 from app.models import Campaign, CampaignTarget, Level, Membership, Role, User
+from app.briefings.defaults import seed_briefing_defaults
 from app.objections.playbook import seed_playbook
 
 CAMPAIGN_FIELDS = ("name", "change", "description", "goals", "phase", "starts_on", "ends_on")
@@ -40,7 +41,8 @@ def may_create_campaigns(user) -> bool:
 
 
 def create_campaign(author, values: dict) -> Campaign:
-    """A new campaign owned by `author` (its first lead), with the default playbook."""
+    """A new campaign owned by `author` (its first lead), with the default playbook, risk
+    checklist and landmine words, all of which its leads then edit."""
     values = dict(values)
     campaign = Campaign(slug=values.pop("slug", None) or unique_slug(values["name"]), **values)
     campaign.owner_id = author.id
@@ -49,6 +51,7 @@ def create_campaign(author, values: dict) -> Campaign:
     db.session.add(Membership(campaign_id=campaign.id, user_id=author.id, role=Role.lead))
     audit.created(campaign, CAMPAIGN_FIELDS, user=author, campaign_id=campaign.id)
     seed_playbook(campaign)
+    seed_briefing_defaults(campaign)
     return campaign
 
 

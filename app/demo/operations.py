@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from app.briefings.defaults import seed_briefing_defaults
 from app.briefings.operations import add_key_message, update_risk_item
 from app.campaigns.operations import create_campaign, set_member, set_targets
 from app.conversations.operations import (
@@ -196,7 +195,6 @@ def load_demo() -> DemoSummary | None:
         key: add_key_message(campaign, lead, {"level": Level[level], "title": title, "body": body})
         for key, level, title, body in data.KEY_MESSAGES
     }
-    seed_briefing_defaults(campaign)
     risks = {item.area: item for item in db.session.scalars(
         db.select(RiskItem).filter_by(campaign_id=campaign.id))}
     for area, status, owner, notes in data.RISK_CHECKLIST:
