@@ -313,7 +313,7 @@ def test_the_form_prefills_attendees_from_the_query(as_champion, campaign, other
 def test_key_messages_are_offered_by_level_and_recorded(as_champion, campaign, people):
     ann, bob = people
     page = as_champion.get(url(campaign, "new")).get_data(as_text=True)
-    assert "Key messages used" not in page  # none written yet: the field stays out of the way
+    assert "For workers" not in page  # no messages written yet: no empty message list
     worker = KeyMessage(campaign_id=campaign.id, level=Level.worker, title="Find answers fast")
     executive = KeyMessage(campaign_id=campaign.id, level=Level.executive, title="Speed to market")
     retired = KeyMessage(campaign_id=campaign.id, level=Level.worker, title="Old slogan",
@@ -321,7 +321,7 @@ def test_key_messages_are_offered_by_level_and_recorded(as_champion, campaign, p
     db.session.add_all([worker, executive, retired])
     db.session.commit()
     page = as_champion.get(url(campaign, "new")).get_data(as_text=True)
-    assert "Key messages used" in page and "Find answers fast" in page
+    assert "Messages and case studies used" in page and "Find answers fast" in page
     assert "Old slogan" not in page
     assert page.index("For executives") < page.index("For workers")
     response = as_champion.post(url(campaign, "new"), data=form(
@@ -332,6 +332,29 @@ def test_key_messages_are_offered_by_level_and_recorded(as_champion, campaign, p
         (ann.id, worker.id), (bob.id, worker.id)}
     talk = db.session.scalar(db.select(Conversation))
     assert "Find answers fast" in as_champion.get(url(campaign, str(talk.id))).get_data(as_text=True)
+
+
+def test_case_studies_used_are_recorded_per_attendee(as_champion, as_lead, campaign, people):
+    ann, bob = people
+    page = as_champion.get(url(campaign, "new")).get_data(as_text=True)
+    assert 'value="cisco-channel-training"' in page
+    response = as_champion.post(url(campaign, "new"), data=form(
+        [(ann, "neutral"), (bob, "neutral")], case_study_slugs=["cisco-channel-training"]))
+    assert response.status_code == 302
+    exposures = db.session.scalars(db.select(Exposure)).all()
+    assert {(e.engagement_id, e.case_study_slug) for e in exposures} == {
+        (ann.id, "cisco-channel-training"), (bob.id, "cisco-channel-training")}
+    talk = db.session.scalar(db.select(Conversation))
+    shown = as_lead.get(url(campaign, str(talk.id))).get_data(as_text=True)
+    assert "Case study:" in shown and "without the flights" in shown
+
+
+def test_an_unknown_case_study_is_refused(as_champion, campaign, people):
+    ann, bob = people
+    response = as_champion.post(url(campaign, "new"), data=form(
+        [(ann, "neutral")], case_study_slugs=["no-such-case"]))
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Conversation.id))) == 0
 
 
 def _second_champion(campaign):

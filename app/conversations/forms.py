@@ -32,6 +32,7 @@ from app.conversations.operations import (
     FollowUpInput,
     ObjectionInput,
 )
+from app.case_studies.library import current_library
 from app.extensions import db
 from app.formatting import from_local, to_local, today_local
 from app.models import (
@@ -202,6 +203,7 @@ class ConversationForm(ConversationDetailsForm):
     objections = FieldList(FormField(ObjectionRow), max_entries=MAX_ROWS)
     follow_ups = FieldList(FormField(FollowUpRow), max_entries=MAX_ROWS)
     key_message_ids = SelectMultipleField("Key messages used", coerce=int, choices=[])
+    case_study_slugs = SelectMultipleField("Case studies used", choices=[])
 
     def __init__(self, campaign, author, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,6 +226,10 @@ class ConversationForm(ConversationDetailsForm):
         )
         self.key_message_ids.choices = [
             SelectChoice(str(message.id), message.title) for message in self.messages
+        ]
+        self.case_studies = current_library().all()
+        self.case_study_slugs.choices = [
+            SelectChoice(study.slug, study.title) for study in self.case_studies
         ]
         self.people = load_people(
             campaign, [row.form.engagement_id.data for row in self.attendees]
@@ -345,5 +351,6 @@ class ConversationForm(ConversationDetailsForm):
                 for row in self.follow_ups
             ],
             key_message_ids=list(self.key_message_ids.data or []),
+            case_study_slugs=list(self.case_study_slugs.data or []),
         )
 

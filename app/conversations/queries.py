@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.case_studies.library import current_library
 from app.extensions import db
 from app.formatting import from_local
 from app.models import (
@@ -167,3 +168,10 @@ def messages_used(conversation: Conversation) -> list:
         if exposure.key_message is not None:
             seen.setdefault(exposure.key_message.id, exposure.key_message)
     return sorted(seen.values(), key=lambda message: (list(Level).index(message.level), message.position))
+
+
+def case_studies_used(conversation: Conversation) -> list[tuple[str, str]]:
+    """(slug, title) of the case studies a conversation used, titles from the library."""
+    library = current_library()
+    slugs = sorted({e.case_study_slug for e in conversation.exposures if e.case_study_slug})
+    return [(slug, library.get(slug).title if library.get(slug) else slug) for slug in slugs]

@@ -16,6 +16,7 @@ from app.conversations.operations import (
 from app.conversations.queries import (
     conversation_detail,
     conversation_list,
+    case_studies_used,
     messages_used,
     parse_filters,
 )
@@ -92,6 +93,7 @@ def show(conversation_id: int):
         "conversations/show.html",
         conversation=conversation,
         messages=messages_used(conversation),
+        case_studies=case_studies_used(conversation),
         editable=may_edit(conversation, current_user, g.campaign_role),
     )
 
