@@ -93,7 +93,9 @@ def _day_number_sqlite(element, compiler, **kw):
 
 @compiles(day_number, "postgresql")
 def _day_number_postgresql(element, compiler, **kw):
-    return f"(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) / 86400.0)"
+    # EXTRACT gives numeric; float arithmetic is several times faster over many rows.
+    return (f"(CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) "
+            "AS DOUBLE PRECISION) / 86400.0)")
 
 
 class whole(FunctionElement):  # noqa: N801
@@ -336,8 +338,11 @@ class Scope:
             or_(person.archived_at.is_(None), person.archived_at >= moment),
         ]
 
-    def in_period(self, column, end: datetime | None = None) -> list:
-        conditions = [column < (end or self.as_of)]
+    def in_period(self, column) -> list:
+        """Conditions for a timestamp within the period: from "from" (if any) to as_of.
+        Now needs no upper bound (nothing is dated in the future), which keeps the
+        planner on the campaign's own indexes."""
+        conditions = [] if self.as_of_is_now else [column < self.as_of]
         if self.period_start:
             conditions.append(column >= self.period_start)
         return conditions
@@ -345,7 +350,7 @@ class Scope:
     def week_of(self, column):
         """Campaign week index of a date or timestamp column; before the start counts as 0."""
         days = day_number(column) - day_number(literal(self.campaign_start, UTCDateTime))
-        return case((days < 0, 0), else_=whole(days / 7))
+        return case((days < 0, 0), else_=whole(days / 7.0))
 
 
 def stance_as_of(moment: datetime):
@@ -524,63 +529,63 @@ def movement(scope: Scope) -> list[Week]:
     if not weeks:
         return []
     end = scope.weeks_end
-    week = scope.week_of(StanceChange.changed_at)
+    last_day = (end - timedelta(microseconds=1)).date()
+    # Each change with its week, and the weeks the person entered and left the campaign:
+    # joined counts from the week of joined_on, archived stops counting in its week.
     changes = (
         db.select(
+            StanceChange.id,
             StanceChange.engagement_id,
             StanceChange.to_stance,
-            week.label("week"),
-            func.row_number()
-            .over(
-                partition_by=(StanceChange.engagement_id, week),
-                order_by=(StanceChange.changed_at.desc(), StanceChange.id.desc()),
-            )
-            .label("position"),
+            StanceChange.changed_at,
+            scope.week_of(StanceChange.changed_at).label("week"),
+            scope.week_of(Engagement.joined_on).label("joined"),
+            case(
+                (Stakeholder.archived_at.is_(None), FOREVER),
+                else_=scope.week_of(Stakeholder.archived_at),
+            ).label("left"),
         )
         .join(Engagement, Engagement.id == StanceChange.engagement_id)
         .join(Stakeholder, Stakeholder.id == Engagement.stakeholder_id)
         .where(
             Engagement.campaign_id == scope.campaign.id,
+            Engagement.joined_on <= last_day,
             StanceChange.changed_at < end,
             *scope.people_filter(),
         )
         .subquery("week_changes")
     )
+    ranked = db.select(
+        changes,
+        func.row_number()
+        .over(
+            partition_by=(changes.c.engagement_id, changes.c.week),
+            order_by=(changes.c.changed_at.desc(), changes.c.id.desc()),
+        )
+        .label("position"),
+    ).subquery("ranked")
     # The stance someone ended each week on, held until the next week they moved in.
     held = (
         db.select(
-            changes.c.engagement_id,
-            changes.c.to_stance,
-            changes.c.week,
-            func.lead(changes.c.week)
-            .over(partition_by=changes.c.engagement_id, order_by=changes.c.week)
-            .label("next_week"),
+            ranked.c.to_stance,
+            ranked.c.week,
+            ranked.c.joined,
+            ranked.c.left,
+            func.coalesce(
+                func.lead(ranked.c.week).over(
+                    partition_by=ranked.c.engagement_id, order_by=ranked.c.week
+                ),
+                FOREVER,
+            ).label("next_week"),
         )
-        .where(changes.c.position == 1)
+        .where(ranked.c.position == 1)
         .subquery("held")
     )
-    # Clip to [week joined, week archived): joined counts from the week of joined_on,
-    # archived stops counting in the week of archived_at.
-    last_day = end - timedelta(microseconds=1)
-    joined = scope.week_of(Engagement.joined_on)
-    left = case(
-        (Stakeholder.archived_at.is_(None), FOREVER),
-        else_=scope.week_of(Stakeholder.archived_at),
-    )
-    starts = case((held.c.week > joined, held.c.week), else_=joined)
-    next_week = func.coalesce(held.c.next_week, FOREVER)
-    stops = case((next_week < left, next_week), else_=left)
-    intervals = (
-        db.select(
-            held.c.to_stance.label("stance"),
-            starts.label("starts"),
-            stops.label("stops"),
-        )
-        .join(Engagement, Engagement.id == held.c.engagement_id)
-        .join(Stakeholder, Stakeholder.id == Engagement.stakeholder_id)
-        .where(Engagement.joined_on <= last_day.date())
-        .subquery("intervals")
-    )
+    starts = case((held.c.week > held.c.joined, held.c.week), else_=held.c.joined)
+    stops = case((held.c.next_week < held.c.left, held.c.next_week), else_=held.c.left)
+    intervals = db.select(
+        held.c.to_stance.label("stance"), starts.label("starts"), stops.label("stops")
+    ).cte("intervals")
     edges = union_all(
         db.select(
             intervals.c.starts.label("week"), intervals.c.stance, literal(1).label("delta")
@@ -751,12 +756,17 @@ class PersonRow:
 
 def never_contacted(scope: Scope, limit: int | None = 10) -> tuple[int, list[PersonRow]]:
     """(how many, the first `limit` by influence) of people never in a conversation."""
-    ever = _contacted_between(scope, None, scope.as_of)
     query, stance = _people_at(scope, Stakeholder.id)
+    if scope.as_of_is_now:
+        # log_conversation keeps last_contact_at: no need to read every attendance.
+        query = query.where(Engagement.last_contact_at.is_(None))
+    else:
+        ever = _contacted_between(scope, None, scope.as_of)
+        query = query.outerjoin(ever, ever.c.engagement_id == Engagement.id).where(
+            ever.c.engagement_id.is_(None)
+        )
     query = (
-        query.outerjoin(ever, ever.c.engagement_id == Engagement.id)
-        .where(ever.c.engagement_id.is_(None))
-        .with_only_columns(
+        query.with_only_columns(
             Stakeholder.id,
             Stakeholder.name,
             Stakeholder.title,
@@ -815,34 +825,34 @@ def effort(scope: Scope) -> Effort:
     so the conversation shares add up to 100%; attendee-minutes add each attendee's time.
     Conversations with people archived since still count: the effort was spent.
     """
-    attendees = (
+    # Attendees per conversation: one pass over the attendee table's primary key.
+    sizes = (
+        db.select(ConversationAttendee.conversation_id, func.count().label("attendees"))
+        .group_by(ConversationAttendee.conversation_id)
+        .subquery("sizes")
+    )
+    query = (
         db.select(
-            ConversationAttendee.engagement_id,
             ConversationAttendee.stance_before,
-            Conversation.duration_minutes,
-            func.count()
-            .over(partition_by=ConversationAttendee.conversation_id)
-            .label("attendee_count"),
+            func.count(),
+            func.coalesce(func.sum(Conversation.duration_minutes), 0),
+            func.sum(1.0 / sizes.c.attendees),
         )
+        .select_from(ConversationAttendee)
         .join(Conversation, Conversation.id == ConversationAttendee.conversation_id)
+        .join(sizes, sizes.c.conversation_id == ConversationAttendee.conversation_id)
         .where(
             Conversation.campaign_id == scope.campaign.id,
             *scope.in_period(Conversation.occurred_at),
         )
-        .subquery("attendees")
+        .group_by(ConversationAttendee.stance_before)
     )
-    query = (
-        db.select(
-            attendees.c.stance_before,
-            func.count(),
-            func.coalesce(func.sum(attendees.c.duration_minutes), 0),
-            func.sum(1.0 / attendees.c.attendee_count),
+    if scope.filters.narrowed:
+        query = (
+            query.join(Engagement, Engagement.id == ConversationAttendee.engagement_id)
+            .join(Stakeholder, Stakeholder.id == Engagement.stakeholder_id)
+            .where(*scope.people_filter())
         )
-        .join(Engagement, Engagement.id == attendees.c.engagement_id)
-        .join(Stakeholder, Stakeholder.id == Engagement.stakeholder_id)
-        .where(*scope.people_filter())
-        .group_by(attendees.c.stance_before)
-    )
     found = {
         stance: EffortRow(stance, count, int(minutes), as_number(conversations))
         for stance, count, minutes, conversations in db.session.execute(query)
@@ -879,7 +889,7 @@ def report_lines(scope: Scope):
 
 
 def report_counts(scope: Scope):
-    """Subquery (manager_id, reports, direct): people under each manager in this campaign."""
+    """CTE (manager_id, reports, direct): people under each manager in this campaign."""
     lines = report_lines(scope)
     return (
         db.select(
@@ -888,7 +898,7 @@ def report_counts(scope: Scope):
             func.sum(case((lines.c.depth == 1, 1), else_=0)).label("direct"),
         )
         .group_by(lines.c.manager_id)
-        .subquery("report_counts")
+        .cte("report_counts")
     )
 
 
@@ -1188,42 +1198,37 @@ def champions(scope: Scope) -> list[ChampionRow]:
     """Conversations logged per author in the period (the campaign's champions and leads,
     plus anyone else who logged one), with their minutes and the people they reached.
     With a department or level filter, only conversations with someone in it count."""
-    conversations = db.select(
-        Conversation.id,
-        Conversation.author_id,
-        Conversation.occurred_at,
-        Conversation.duration_minutes,
-    ).where(
-        Conversation.campaign_id == scope.campaign.id,
-        *scope.in_period(Conversation.occurred_at),
-    )
+    logged = [Conversation.campaign_id == scope.campaign.id,
+              *scope.in_period(Conversation.occurred_at)]
     if scope.filters.narrowed:
-        conversations = conversations.where(
-            exists()
-            .where(ConversationAttendee.conversation_id == Conversation.id)
-            .where(Engagement.id == ConversationAttendee.engagement_id)
-            .where(Stakeholder.id == Engagement.stakeholder_id)
-            .where(*scope.people_filter())
+        logged.append(
+            Conversation.id.in_(
+                db.select(ConversationAttendee.conversation_id)
+                .join(Engagement, Engagement.id == ConversationAttendee.engagement_id)
+                .join(Stakeholder, Stakeholder.id == Engagement.stakeholder_id)
+                .where(Engagement.campaign_id == scope.campaign.id, *scope.people_filter())
+            )
         )
-    conversations = conversations.subquery("logged")
-    reached = (
-        db.select(
-            conversations.c.author_id,
-            func.count(ConversationAttendee.engagement_id.distinct()).label("people"),
-        )
-        .join(ConversationAttendee, ConversationAttendee.conversation_id == conversations.c.id)
-        .group_by(conversations.c.author_id)
-        .subquery("reached")
-    )
     per_author = (
         db.select(
-            conversations.c.author_id,
+            Conversation.author_id,
             func.count().label("conversations"),
-            func.sum(conversations.c.duration_minutes).label("minutes"),
-            func.max(conversations.c.occurred_at).label("last_at"),
+            func.sum(Conversation.duration_minutes).label("minutes"),
+            func.max(Conversation.occurred_at).label("last_at"),
         )
-        .group_by(conversations.c.author_id)
+        .where(*logged)
+        .group_by(Conversation.author_id)
         .subquery("per_author")
+    )
+    reached = (
+        db.select(
+            Conversation.author_id,
+            func.count(ConversationAttendee.engagement_id.distinct()).label("people"),
+        )
+        .join(ConversationAttendee, ConversationAttendee.conversation_id == Conversation.id)
+        .where(*logged)
+        .group_by(Conversation.author_id)
+        .subquery("reached")
     )
     members = db.select(Membership.user_id).where(
         Membership.campaign_id == scope.campaign.id,
@@ -1455,36 +1460,46 @@ def reporting_tree(scope: Scope) -> tuple[list[TreeNode], int]:
             .exists()
         )
         root_condition = and_(~manager_in_campaign, *scope.people_filter())
-    tree = (
+    reports = func.coalesce(counts.c.reports, 0)
+    # Only the top roots are walked down; how many roots there are in all rides along.
+    roots = (
         db.select(
             Stakeholder.id.label("id"),
-            literal(None, Integer).label("parent_id"),
-            literal(0).label("depth"),
+            cast(func.count().over(), Integer).label("roots"),
         )
         .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)
+        .outerjoin(counts, counts.c.manager_id == Stakeholder.id)
         .where(
             Engagement.campaign_id == scope.campaign.id,
             Stakeholder.archived_at.is_(None),
             root_condition,
         )
-        .cte("tree", recursive=True)
+        .order_by(reports.desc(), Stakeholder.name, Stakeholder.id)
+        .limit(TREE_ROOTS)
+        .subquery("roots")
     )
+    tree = db.select(
+        roots.c.id,
+        literal(None, Integer).label("parent_id"),
+        literal(0).label("depth"),
+        roots.c.roots,
+    ).cte("tree", recursive=True)
     child = aliased(Stakeholder)
     child_engagement = aliased(Engagement)
     tree = tree.union_all(
-        db.select(child.id, tree.c.id, tree.c.depth + 1)
+        db.select(child.id, tree.c.id, tree.c.depth + 1, literal(0))
         .join(child, child.reports_to_id == tree.c.id)
         .join(child_engagement, and_(child_engagement.stakeholder_id == child.id,
                                      child_engagement.campaign_id == scope.campaign.id))
         .where(child.archived_at.is_(None), tree.c.depth < TREE_DEPTH,
                *scope.people_filter(child))
     )
-    reports = func.coalesce(counts.c.reports, 0)
     ranked = (
         db.select(
             tree.c.id,
             tree.c.parent_id,
             tree.c.depth,
+            tree.c.roots,
             Stakeholder.name,
             Stakeholder.title,
             Engagement.stance,
@@ -1510,7 +1525,7 @@ def reporting_tree(scope: Scope) -> tuple[list[TreeNode], int]:
         .order_by(ranked.c.depth, ranked.c.position)
     )
     nodes: dict[int, TreeNode] = {}
-    roots: list[TreeNode] = []
+    top: list[TreeNode] = []
     total_roots = 0
     for row in db.session.execute(query):
         node = TreeNode(row.id, row.name, row.title, row.stance, int(row.reports), row.depth,
@@ -1518,8 +1533,8 @@ def reporting_tree(scope: Scope) -> tuple[list[TreeNode], int]:
         node.siblings = int(row.siblings)
         nodes[node.stakeholder_id] = node
         if row.depth == 0:
-            roots.append(node)
-            total_roots = int(row.siblings)
+            top.append(node)
+            total_roots = int(row.roots)
         elif row.parent_id in nodes:
             nodes[row.parent_id].children.append(node)
-    return roots, total_roots
+    return top, total_roots
