@@ -119,7 +119,7 @@ def test_side_panels(as_viewer, campaign, story):
     assert "Helen Boss" in network and "stance-blocker" in network
     assert "Ivan Report" in network and "stance-supporter" in network
     heard = html[html.index('id="heard-title"'):]
-    assert "Cisco channel training</strong>\n          3 times" in heard
+    assert "Cisco</strong> case\n          3 times" in heard
     assert "Fewer status meetings</strong>\n          twice" in heard
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from app.case_studies.library import current_library
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -323,7 +324,16 @@ class Heard:
     def label(self) -> str:
         if self.key_message is not None:
             return self.key_message.title
-        return prettify_slug(self.case_study_slug or "")
+        study = current_library().get(self.case_study_slug or "")
+        return study.organisation if study else prettify_slug(self.case_study_slug or "")
+
+    @property
+    def title(self) -> str:
+        """The case study's full title, for a tooltip; the message title for a message."""
+        if self.key_message is not None:
+            return self.key_message.title
+        study = current_library().get(self.case_study_slug or "")
+        return study.title if study else self.label
 
 
 def prettify_slug(slug: str) -> str:
