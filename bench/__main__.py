@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bench.measure import print_table
 
 #: Modules with a `run(ctx)`; each prints nothing itself and returns rows.
-CASES = ("bench.core", "bench.briefings")
+CASES = ("bench.core", "bench.briefings", "bench.dashboard")
 ROOT = Path(__file__).resolve().parent.parent
 
 

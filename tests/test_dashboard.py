@@ -99,10 +99,11 @@ def test_page_shows_pictures_definitions_and_next_conversation_links(campaign, u
     assert html.count("<title id=") == 5
     assert html.count("Table view:") == 5
     assert f'href="/campaigns/{campaign.slug}/stakeholders/{head.stakeholder_id}"' in html
-    assert "Head of Risk, influence 5, sceptic, target supporter, never contacted, manages 1" in html
+    assert ("Head of Risk, influence 5, sceptic, target supporter, never contacted, "
+            "manages 1") in html
     assert "Score</strong> = 2 × influence" in html
     assert 'class="gs-info"' in html and "Managers not on board" in html
-    assert 'class="nav-link active" href="/campaigns/%s/dashboard/"' % campaign.slug in html
+    assert f'class="nav-link active" href="/campaigns/{campaign.slug}/dashboard/"' in html
 
 
 def test_filters_narrow_the_figures_and_bad_values_are_reported(campaign, users, as_lead):

@@ -37,7 +37,8 @@ def test_report_pdf_has_the_headline_and_next_conversations(campaign, users, as_
     assert "progress report for sponsors" in text.lower()
     assert "1 of 3 people (33%) are supporters or champions" in text
     assert "Harriet Kane" in text and "Oscar Reyes" in text
-    assert "Head of Risk, influence 5, sceptic, target supporter, never contacted, manages 1" in text
+    assert ("Head of Risk, influence 5, sceptic, target supporter, never contacted, "
+            "manages 1") in text
     assert "Managers not on board" in text and "Targets versus actual" in text
 
 

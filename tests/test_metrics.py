@@ -135,8 +135,8 @@ def test_coverage_and_never_contacted(campaign, users, history):
     lead, champion = users["lead"], users["champion"]
     # Bob is met a week ago: covered. Ann's only conversation was in September.
     conversation(campaign, lead, history["bob"], when=NOW - timedelta(days=7))
-    legal = person(campaign, lead, "Lia", department="Legal", influence=5)
-    owned = person(campaign, lead, "Ola", department="Legal", owner=champion)
+    person(campaign, lead, "Lia", department="Legal", influence=5)
+    person(campaign, lead, "Ola", department="Legal", owner=champion)
     db.session.commit()
     here = scope(campaign, NOW)
     cover = metrics.coverage(here)
@@ -271,17 +271,16 @@ def test_objection_medians_and_open_counts(campaign, users):
     _answered(campaign, lead, people[4], start)                       # still open
     _answered(campaign, lead, people[5], start)                       # open, person archived
     archive_stakeholder(people[5].stakeholder, lead)
-    tools = raise_objection(campaign, lead, people[0], theme(campaign, "time-waster"),
-                            "No time", at=start) if theme(campaign, "time-waster") else None
+    time_waster = raise_objection(campaign, lead, people[0], theme(campaign, "time-wasting"),
+                                  "No time", at=start)
     db.session.commit()
     rows = {row.name: row for row in metrics.objections_by_theme(scope(campaign, NOW))}
     security = rows[theme(campaign, "security").name]
     assert (security.open, security.raised) == (1, 6)
     assert security.median_days_to_answer == 5.0          # 2, 4, 6, 9
     assert security.median_days_to_resolve == 11.0        # 10, 12
-    if tools is not None:
-        assert rows[tools.theme.name].open == 1
-        assert rows[tools.theme.name].median_days_to_answer is None
+    assert rows[time_waster.theme.name].open == 1
+    assert rows[time_waster.theme.name].median_days_to_answer is None
     first = metrics.objections_by_theme(scope(campaign, NOW))[0]
     assert first.open == max(row.open for row in rows.values())
 
@@ -384,7 +383,8 @@ def test_influence_grid_and_reporting_tree(campaign, users):
     assert cora.reports == 9 and [c.name for c in cora.children] == ["Hugo"]
     hugo = cora.children[0]
     assert len(hugo.children) == metrics.TREE_CHILDREN and hugo.children[0].siblings == 8
-    roots, total_roots = metrics.reporting_tree(scope(campaign, NOW, manager_id=head.stakeholder_id))
+    roots, total_roots = metrics.reporting_tree(
+        scope(campaign, NOW, manager_id=head.stakeholder_id))
     assert [r.name for r in roots] == ["Hugo"] and total_roots == 1
 
 
@@ -408,3 +408,14 @@ def test_filters_are_parsed_and_bad_values_reported(campaign, users):
     filters, messages = metrics.parse_filters({"from": "2026-11-01", "to": "2026-10-01"},
                                               campaign, known)
     assert filters == Filters() and "after" in messages[0]
+
+
+def test_next_conversation_reason_wording():
+    row = metrics.NextRow(1, "Ann", "", Level.worker, "", 2, S, SU, days_since=0, reports=0,
+                          score=1.0)
+    assert row.reason == ("Worker in no department, influence 2, sceptic, target supporter, "
+                          "seen today")
+    assert "not seen for 1 day," not in row.reason
+    one_day = metrics.NextRow(1, "Ann", "Analyst", Level.worker, "IT", 2, S, SU, days_since=1,
+                              reports=3, score=1.0)
+    assert one_day.reason.endswith("not seen for 1 day, manages 3")

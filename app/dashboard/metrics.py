@@ -200,7 +200,8 @@ def parse_filters(args, campaign: Campaign, known_departments: list[str]):
             values[name] = _parse_day(raw)
         except ValueError:
             messages.append(f"“{raw}” is not a date (use YYYY-MM-DD); the {key} date was ignored.")
-    if values.get("date_from") and values.get("date_to") and values["date_from"] > values["date_to"]:
+    starts, ends = values.get("date_from"), values.get("date_to")
+    if starts and ends and starts > ends:
         messages.append("The from date is after the to date; both were ignored.")
         values["date_from"] = values["date_to"] = None
     department = (args.get("department") or "").strip()
@@ -696,7 +697,8 @@ class Coverage:
 
     @property
     def total(self) -> tuple[int, int, int]:
-        return tuple(sum(getattr(r, k) for r in self.rows) for k in ("people", "contacted", "owned"))
+        keys = ("people", "contacted", "owned")
+        return tuple(sum(getattr(row, key) for row in self.rows) for key in keys)
 
     def uncovered_departments(self) -> list[tuple[str, int, int, int, str]]:
         """Departments where no champion owns anyone, or nobody was met in 30 days."""
@@ -1331,8 +1333,12 @@ class NextRow:
     @property
     def reason(self) -> str:
         """Why this person is on the list, in words."""
-        seen = (f"not seen for {self.days_since} days" if self.days_since is not None
-                else "never contacted")
+        if self.days_since is None:
+            seen = "never contacted"
+        elif self.days_since == 0:
+            seen = "seen today"
+        else:
+            seen = f"not seen for {self.days_since} day{'s' if self.days_since > 1 else ''}"
         parts = [
             self.title or f"{self.level.label} in {self.department or 'no department'}",
             f"influence {self.influence}",
