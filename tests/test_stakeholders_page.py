@@ -230,3 +230,17 @@ def test_same_number_of_statements_for_10_and_1000_people(as_lead, count_queries
     assert "Showing the first 100 by name" in html  # the reports panel is capped
     assert small == large, (small, large)
     assert large[0] <= 10 and large[2] <= 16, large
+
+
+def test_long_histories_are_cut_with_a_link_to_the_full_history(as_lead, campaign, users):
+    from app.stakeholders import queries
+
+    busy = person(campaign, users["lead"], "Busy Bee")
+    for days in range(queries.TIMELINE_LIMIT + 5):
+        conversation(campaign, users["lead"], busy, when=datetime.now(UTC) - timedelta(days=days + 1))
+    db.session.commit()
+    page = as_lead.get(url(campaign, str(busy.stakeholder_id))).get_data(as_text=True)
+    assert "Show the full history" in page
+    full = as_lead.get(url(campaign, f"{busy.stakeholder_id}?history=all")).get_data(as_text=True)
+    assert "Show the full history" not in full
+    assert full.count("/conversations/") > page.count("/conversations/")

@@ -40,8 +40,11 @@ MAX_TERM = 100
 #: Upper bound for "not contacted for N days" (ten years); larger values are refused.
 MAX_DAYS = 3650
 #: Each part of a person's page shows at most this many of the newest entries.
-TIMELINE_LIMIT = 200
-AUDIT_LIMIT = 200
+#: Entries of each kind a person's page shows by default; `?history=all` raises it to
+#: FULL_HISTORY_LIMIT. Rendering is most of that page's cost, so the default stays short.
+TIMELINE_LIMIT = 50
+AUDIT_LIMIT = 50
+FULL_HISTORY_LIMIT = 1000
 REPORTS_LIMIT = 100
 
 #: Ascending stance sort: not yet assessed first, then along the support scale.
@@ -351,10 +354,10 @@ class Network:
     more_reports: bool = False
 
 
-def timeline(engagement: Engagement) -> tuple[list[TimelineEntry], bool]:
+def timeline(engagement: Engagement, limit: int = TIMELINE_LIMIT) -> tuple[list[TimelineEntry], bool]:
     """Conversations attended, stance moves and objections raised, newest first.
 
-    Three queries, each capped at TIMELINE_LIMIT; the flag says whether anything was cut.
+    Three queries, each capped at `limit`; the flag says whether anything was cut.
     """
     conversations = db.session.execute(
         db.select(Conversation, ConversationAttendee)
@@ -362,24 +365,24 @@ def timeline(engagement: Engagement) -> tuple[list[TimelineEntry], bool]:
         .where(ConversationAttendee.engagement_id == engagement.id)
         .options(joinedload(Conversation.author))
         .order_by(Conversation.occurred_at.desc(), Conversation.id.desc())
-        .limit(TIMELINE_LIMIT + 1)
+        .limit(limit + 1)
     ).all()
     moves = db.session.scalars(
         db.select(StanceChange)
         .where(StanceChange.engagement_id == engagement.id)
         .options(joinedload(StanceChange.changed_by), joinedload(StanceChange.conversation))
         .order_by(StanceChange.changed_at.desc(), StanceChange.id.desc())
-        .limit(TIMELINE_LIMIT + 1)
+        .limit(limit + 1)
     ).all()
     objections = db.session.scalars(
         db.select(Objection)
         .where(Objection.engagement_id == engagement.id)
         .options(joinedload(Objection.theme))
         .order_by(Objection.raised_at.desc(), Objection.id.desc())
-        .limit(TIMELINE_LIMIT + 1)
+        .limit(limit + 1)
     ).all()
-    truncated = any(len(rows) > TIMELINE_LIMIT for rows in (conversations, moves, objections))
-    conversations, moves = conversations[:TIMELINE_LIMIT], moves[:TIMELINE_LIMIT]
+    truncated = any(len(rows) > limit for rows in (conversations, moves, objections))
+    conversations, moves = conversations[:limit], moves[:limit]
     # A move made by a conversation shows inside that conversation's entry, not twice.
     shown = {conversation.id for conversation, _ in conversations}
     move_by_conversation = {
@@ -396,7 +399,7 @@ def timeline(engagement: Engagement) -> tuple[list[TimelineEntry], bool]:
     ]
     entries += [
         TimelineEntry(objection.raised_at, "objection", objection)
-        for objection in objections[:TIMELINE_LIMIT]
+        for objection in objections[:limit]
     ]
     # On the same instant the conversation comes first, then what came out of it.
     rank = {"objection": 0, "stance": 1, "conversation": 2}
@@ -494,9 +497,9 @@ def heard(engagement: Engagement) -> list[Heard]:
     return result
 
 
-def audit_trail(engagement: Engagement) -> tuple[list[AuditEvent], bool]:
+def audit_trail(engagement: Engagement, limit: int = AUDIT_LIMIT) -> tuple[list[AuditEvent], bool]:
     """Audit events about this person that belong to this campaign (or to the person
-    themselves, shared by every campaign), newest first, capped at AUDIT_LIMIT."""
+    themselves, shared by every campaign), newest first, capped at `limit`."""
     rows = db.session.scalars(
         db.select(AuditEvent)
         .where(
@@ -508,9 +511,9 @@ def audit_trail(engagement: Engagement) -> tuple[list[AuditEvent], bool]:
         )
         .options(joinedload(AuditEvent.user))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(AUDIT_LIMIT + 1)
+        .limit(limit + 1)
     ).all()
-    return rows[:AUDIT_LIMIT], len(rows) > AUDIT_LIMIT
+    return rows[:limit], len(rows) > limit
 
 
 #: How the audit trail names records and fields for people rather than programmers.

@@ -264,7 +264,9 @@ def restore(stakeholder_id: int):
 def show(stakeholder_id: int):
     """A person's page: where they stand, their dated history, and what is open about them."""
     engagement = _engagement_or_404(stakeholder_id)
-    entries, truncated = queries.timeline(engagement)
+    full = request.args.get("history") == "all"
+    limit = queries.FULL_HISTORY_LIMIT if full else queries.TIMELINE_LIMIT
+    entries, truncated = queries.timeline(engagement, limit)
     context = {
         "engagement": engagement,
         "person": engagement.stakeholder,
@@ -278,7 +280,9 @@ def show(stakeholder_id: int):
         "today": today_local(),
     }
     if has_role(Role.lead):
-        trail, trail_truncated = queries.audit_trail(engagement)
+        trail, trail_truncated = queries.audit_trail(
+            engagement, queries.FULL_HISTORY_LIMIT if full else queries.AUDIT_LIMIT
+        )
         context.update(trail=queries.audit_rows(trail), trail_truncated=trail_truncated)
     return render_template("stakeholders/show.html", **context)
 
