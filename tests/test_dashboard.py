@@ -213,3 +213,14 @@ def test_dashboard_runs_the_same_statements_at_10_and_1000_people(
         large = _statements(as_lead, slugs[1], **query)
         assert small == large, (query, small, large)
         assert small < 40
+
+
+def test_a_campaign_that_has_not_started_yet(campaign, users, as_lead):
+    campaign.starts_on = datetime.now(UTC).date() + timedelta(days=10)
+    person(campaign, users["lead"], "Early Bird", joined_on=campaign.starts_on)
+    db.session.commit()
+    response = as_lead.get(url(campaign))
+    assert response.status_code == 200
+    assert "The campaign has not started yet." in response.text
+    assert "No weeks to show yet." in response.text
+    assert as_lead.get(f"/campaigns/{campaign.slug}/report.pdf").status_code == 200
