@@ -157,7 +157,18 @@ def change_stance(
     entry never overrides a newer one. Returns None when the stance did not change.
     """
     at = at or datetime.now(UTC)
-    before = stance_at(engagement, at)
+    # One look at the newest move answers both "where did they stand before?" and "is this
+    # now the current stance?" unless the move is back-dated behind it.
+    newest = db.session.execute(
+        db.select(StanceChange.to_stance, StanceChange.changed_at)
+        .where(StanceChange.engagement_id == engagement.id)
+        .order_by(StanceChange.changed_at.desc(), StanceChange.id.desc())
+        .limit(1)
+    ).first()
+    if newest is None or at >= newest.changed_at:
+        before, current = (newest.to_stance if newest else None), to_stance
+    else:
+        before, current = stance_at(engagement, at), newest.to_stance
     if before is to_stance:
         return None
     change = StanceChange(
@@ -170,14 +181,7 @@ def change_stance(
         conversation=conversation,
     )
     db.session.add(change)
-    db.session.flush()
-    latest = db.session.scalar(
-        db.select(StanceChange.to_stance)
-        .where(StanceChange.engagement_id == engagement.id)
-        .order_by(StanceChange.changed_at.desc(), StanceChange.id.desc())
-        .limit(1)
-    )
-    changes = audit.apply_changes(engagement, {"stance": latest})
+    changes = audit.apply_changes(engagement, {"stance": current})
     changes["stance_change"] = [audit.jsonable(before), to_stance.name]
     changes["at"] = [None, at.isoformat()]
     if reason:
