@@ -1,0 +1,90 @@
+"""Every page of the demo campaign renders for an admin, and no GET writes anything."""
+
+import re
+
+import pytest
+
+from app.briefings.builder import build_briefing  # noqa: F401  (the briefing feature is loaded)
+from app.dashboard import summary
+from app.demo.operations import demo_campaign, load_demo
+from app.extensions import db
+from app.models import (
+    Briefing,
+    Conversation,
+    FollowUp,
+    KeyMessage,
+    Landmine,
+    Objection,
+    ObjectionTheme,
+    RiskItem,
+    Stakeholder,
+    User,
+)
+from tests.conftest import login
+
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b", re.I)
+
+
+@pytest.fixture
+def demo(app):
+    load_demo()
+    db.session.commit()
+    return demo_campaign()
+
+
+def _first(model, campaign_id=None):
+    query = db.select(model.id)
+    if campaign_id is not None and hasattr(model, "campaign_id"):
+        query = query.where(model.campaign_id == campaign_id)
+    return db.session.scalar(query.order_by(model.id).limit(1))
+
+
+def _urls(app, campaign):
+    """Every GET route with real ids from the demo campaign."""
+    values = {
+        "slug": campaign.slug,
+        "stakeholder_id": db.session.scalar(
+            db.select(Stakeholder.id).join(Stakeholder.engagements)
+            .where(Stakeholder.engagements.any(campaign_id=campaign.id)).limit(1)),
+        "conversation_id": _first(Conversation, campaign.id),
+        "objection_id": _first(Objection, campaign.id),
+        "follow_up_id": _first(FollowUp, campaign.id),
+        "theme_id": _first(ObjectionTheme, campaign.id),
+        "message_id": _first(KeyMessage, campaign.id),
+        "risk_id": _first(RiskItem, campaign.id),
+        "landmine_id": _first(Landmine, campaign.id),
+        "briefing_id": _first(Briefing, campaign.id),
+        "user_id": _first(User),
+        "cs_slug": "cisco-channel-training",
+    }
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint.endswith("static"):
+            continue
+        if rule.endpoint == "dashboard.export":
+            for table in summary.CSV_TABLES:
+                yield rule.endpoint, rule.build({"slug": campaign.slug, "table": table})[1]
+            continue
+        arguments = {name: values.get(name) for name in rule.arguments}
+        if any(value is None for value in arguments.values()):
+            missing = [name for name, value in arguments.items() if value is None]
+            pytest.fail(f"no demo record for {rule.endpoint} {missing}")
+        yield rule.endpoint, rule.build(arguments, append_unknown=False)[1]
+
+
+def test_every_get_page_renders_and_writes_nothing(app, demo, users, count_queries):
+    briefing_cli = app.test_cli_runner().invoke(args=[
+        "briefing", "render", "--campaign", demo.slug, "--audience", "manager",
+        "-o", "/dev/null"])
+    assert briefing_cli.exit_code == 0, briefing_cli.output
+    client = login(app.test_client(), users["admin"])
+    checked = 0
+    for endpoint, url in _urls(app, demo):
+        if endpoint == "auth.login":
+            continue
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code in (200, 302), (endpoint, url, response.status_code)
+        writes = [statement for statement in counter.statements if WRITES.match(statement)]
+        assert writes == [], (endpoint, url, writes)
+        checked += 1
+    assert checked > 40
