@@ -12,7 +12,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -24,29 +23,8 @@ from app.briefings.builder import (
     load_attendees,
 )
 from app.extensions import db
+from app.forms import enum_choices, enum_coerce, strip
 from app.models import Landmine, Level, RiskArea, RiskStatus
-
-
-def enum_choices(enum_class) -> list[SelectChoice]:
-    return [SelectChoice(member.name, member.label) for member in enum_class]
-
-
-def enum_coerce(enum_class):
-    """A coerce turning a member name into the member; ValueError (→ invalid) otherwise."""
-
-    def coerce(value):
-        if isinstance(value, enum_class):
-            return value
-        try:
-            return enum_class[value]
-        except KeyError:
-            raise ValueError(f"Unknown {enum_class.__name__.lower()}") from None
-
-    return coerce
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def enum_select(label: str, enum_class, **kwargs) -> SelectField:

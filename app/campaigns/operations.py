@@ -4,9 +4,9 @@ import re
 import unicodedata
 
 from app import audit
+from app.briefings.defaults import seed_briefing_defaults
 from app.extensions import db
 from app.models import Campaign, CampaignTarget, Level, Membership, Role, User
-from app.briefings.defaults import seed_briefing_defaults
 from app.objections.playbook import seed_playbook
 
 CAMPAIGN_FIELDS = ("name", "change", "description", "goals", "phase", "starts_on", "ends_on")

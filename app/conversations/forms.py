@@ -26,15 +26,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
+from app.case_studies.library import current_library
 from app.conversations.operations import (
     AttendeeInput,
     ConversationInput,
     FollowUpInput,
     ObjectionInput,
 )
-from app.case_studies.library import current_library
 from app.extensions import db
 from app.formatting import from_local, to_local, today_local
+from app.forms import optional_int
 from app.models import (
     Channel,
     Engagement,
@@ -53,13 +54,6 @@ SUMMARY_MAX = 20_000
 #: Caps on repeated rows: far above a real meeting, low enough to refuse abuse cheaply.
 MAX_ATTENDEES = 60
 MAX_ROWS = 30
-
-
-def optional_int(value):
-    """'' (nobody) as None, anything else as an int; for optional selects."""
-    if value in ("", None):
-        return None
-    return int(value)
 
 
 def stance_choices() -> list[SelectChoice]:

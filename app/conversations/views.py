@@ -14,9 +14,9 @@ from app.conversations.operations import (
     update_conversation,
 )
 from app.conversations.queries import (
+    case_studies_used,
     conversation_detail,
     conversation_list,
-    case_studies_used,
     messages_used,
     parse_filters,
 )

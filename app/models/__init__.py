@@ -23,7 +23,7 @@ from app.models.enums import (
     Stance,
 )
 from app.models.objection import Objection, ObjectionEvent, ObjectionTheme, PlaybookResponse
-from app.models.stakeholder import Engagement, StanceChange, Stakeholder
+from app.models.stakeholder import Engagement, Stakeholder, StanceChange
 from app.models.user import MIN_PASSWORD_LENGTH, User
 
 __all__ = [

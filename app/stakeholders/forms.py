@@ -7,6 +7,7 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.forms import enum_choices, enum_coerce, optional_int, strip
 from app.models import Level, Stance
 from app.stakeholders import queries
 from app.stakeholders.operations import would_cycle
@@ -25,35 +26,6 @@ INTEREST_CHOICES = [
     SelectChoice("4", "4 · keen"),
     SelectChoice("5", "5 · invested"),
 ]
-
-
-def enum_choices(enum_class) -> list[SelectChoice]:
-    return [SelectChoice(member.name, member.label) for member in enum_class]
-
-
-def enum_coerce(enum_class):
-    """A SelectField coerce that turns a member name into the member (ValueError otherwise)."""
-
-    def coerce(value):
-        if isinstance(value, enum_class):
-            return value
-        try:
-            return enum_class[value]
-        except KeyError:
-            raise ValueError(f"Unknown {enum_class.__name__.lower()}") from None
-
-    return coerce
-
-
-def optional_int(value):
-    """'' and None mean nobody; anything else must be a whole number."""
-    if value in ("", None, "None"):
-        return None
-    return int(value)
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class StakeholderForm(FlaskForm):

@@ -1,0 +1,34 @@
+"""Form helpers every feature shares: enum selects, optional numbers, trimmed text."""
+
+from wtforms.fields.choices import SelectChoice
+
+
+def enum_choices(enum_class) -> list[SelectChoice]:
+    """Select options for an enum: stored name as value, human label as text."""
+    return [SelectChoice(member.name, member.label) for member in enum_class]
+
+
+def enum_coerce(enum_class):
+    """A SelectField coerce that turns a member name into the member (ValueError otherwise)."""
+
+    def coerce(value):
+        if isinstance(value, enum_class):
+            return value
+        try:
+            return enum_class[value]
+        except KeyError:
+            raise ValueError(f"Unknown {enum_class.__name__.lower()}") from None
+
+    return coerce
+
+
+def optional_int(value):
+    """'' and None mean nobody; anything else must be a whole number."""
+    if value in ("", None, "None"):
+        return None
+    return int(value)
+
+
+def strip(value):
+    """A filter that trims surrounding white space from text input."""
+    return value.strip() if isinstance(value, str) else value
