@@ -61,9 +61,11 @@ def run(ctx) -> list[Row]:
         _page(ctx, "dashboard, whole campaign", ctx.url("/dashboard/")),
         _page(ctx, "dashboard, one department, to a past date",
               ctx.url("/dashboard/?department=Risk&to=" + _past_day(ctx))),
-        _page(ctx, "dashboard CSV: next conversations (all)",
-              ctx.url("/dashboard/next-conversations.csv")),
     ]
+    csv = _page(ctx, "dashboard CSV: next conversations (all)",
+                ctx.url("/dashboard/next-conversations.csv"))
+    csv.note = "no goal: every candidate is a CSV row formatted in Python, reason included"
+    rows.append(csv)
     fetch = _get(ctx, ctx.url("/report.pdf"))
     report = median_ms(fetch, REPORT_REPEAT)
     statements = capture_statements(ctx.app, fetch)
