@@ -418,15 +418,15 @@ def reporting_tree(key: str, roots: list[TreeNode], total_roots: int, *, title: 
     indent, box_w, box_h, row_h, left = 28, 320, 34, 40, 4
     depth = max((row[0] for row in rows), default=0)
     width = left + depth * indent + box_w + 10
-    height = max(60, len(rows) * row_h)
+    legend_top = max(24, len(rows) * row_h + 6)
+    height = legend_top + 40
     label = f"{title}. " + "; ".join(
         f"{node.name}, {node.stance.label.lower()}, manages {node.reports}"
         for _, node, _, _ in rows if node is not None
     )
     picture = Picture(key, width, height, title, label)
     if not rows:
-        picture.add(_text(left, 24, "No one in this campaign yet.", fill=MUTED))
-        return picture.render()
+        picture.add(_text(left, 16, "No one in this campaign yet.", fill=MUTED))
     for index, (level, node, more, parent) in enumerate(rows):
         x, y = left + level * indent, index * row_h
         if parent is not None:
@@ -458,6 +458,8 @@ def reporting_tree(key: str, roots: list[TreeNode], total_roots: int, *, title: 
         if node.reports:
             detail += f" · manages {node.reports}"
         picture.add(_text(x + 18, y + 28, detail, size=10, fill=ink))
+    picture.legend(left, legend_top, (*STANCE_ORDER[:-1], Stance.unknown), per_row=3,
+                   spacing=110)
     return picture.render()
 
 
