@@ -228,8 +228,9 @@ IMPORT_COLUMNS = (
 REQUIRED_COLUMNS = ("name", "email", "level")
 MAX_IMPORT_ROWS = 5000
 #: A spreadsheet would run a cell starting with these as a formula; the export prefixes
-#: such cells with an apostrophe, which the import takes off again.
-FORMULA_STARTS = ("=", "+", "-", "@")
+#: such cells with an apostrophe, which the import takes off again. Tab and carriage
+#: return count too (OWASP): a spreadsheet drops them and reads the formula after them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass

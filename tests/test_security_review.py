@@ -1,0 +1,306 @@
+"""Security review: every campaign route checked for membership, role, foreign record ids,
+CSRF and redirects; user text checked for escaping in pages, pictures and exports."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from app.briefings.operations import add_key_message
+from app.extensions import db
+from app.followups.operations import add_follow_up
+from app.models import Briefing, KeyMessage, Landmine, Level, Objection, RiskItem
+from app.objections.operations import raise_objection
+from tests import factories
+from tests.conftest import extract_csrf
+
+CAMPAIGN_PREFIX = "/campaigns/<slug>"
+
+
+@dataclass
+class Records:
+    """One record of every kind a campaign URL can name, all in one campaign."""
+
+    slug: str
+    stakeholder_id: int
+    engagement_id: int
+    conversation_id: int
+    objection_id: int
+    theme_id: int
+    follow_up_id: int
+    message_id: int
+    risk_id: int
+    landmine_id: int
+    briefing_id: int
+    user_id: int
+
+    def url_values(self, cs_slug: str) -> dict:
+        return {
+            "slug": self.slug, "stakeholder_id": self.stakeholder_id,
+            "conversation_id": self.conversation_id, "objection_id": self.objection_id,
+            "theme_id": self.theme_id, "follow_up_id": self.follow_up_id,
+            "message_id": self.message_id, "risk_id": self.risk_id,
+            "landmine_id": self.landmine_id, "briefing_id": self.briefing_id,
+            "user_id": self.user_id, "table": "levels", "cs_slug": cs_slug,
+        }
+
+
+def make_records(campaign, author, member) -> Records:
+    """A person, conversation, objection, follow-up, key message and briefing in `campaign`."""
+    engagement = factories.person(campaign, author, "Rita Record", level=Level.executive)
+    conversation = factories.conversation(campaign, author, engagement)
+    theme = factories.theme(campaign)
+    objection = raise_objection(campaign, author, engagement, theme, "Too risky.")
+    follow_up = add_follow_up(campaign, author, "Send the case study",
+                              date.today() + timedelta(days=3), owner_id=author.id,
+                              engagement=engagement)
+    message = add_key_message(campaign, author, {"level": Level.executive,
+                                                 "title": "Evidence first", "body": ""})
+    briefing = Briefing(campaign_id=campaign.id, audience=Level.executive, content={},
+                        pdf=b"%PDF-1.7 test", pdf_sha256="0" * 64, created_at=datetime.now(UTC))
+    db.session.add(briefing)
+    db.session.commit()
+    first = lambda model: db.session.scalar(  # noqa: E731
+        db.select(model.id).where(model.campaign_id == campaign.id).order_by(model.id))
+    return Records(
+        slug=campaign.slug, stakeholder_id=engagement.stakeholder_id,
+        engagement_id=engagement.id, conversation_id=conversation.id,
+        objection_id=objection.id, theme_id=theme.id, follow_up_id=follow_up.id,
+        message_id=message.id, risk_id=first(RiskItem), landmine_id=first(Landmine),
+        briefing_id=briefing.id, user_id=member.id,
+    )
+
+
+@pytest.fixture
+def ours(campaign, users):
+    return make_records(campaign, users["lead"], users["champion"])
+
+
+@pytest.fixture
+def theirs(other_campaign, users):
+    return make_records(other_campaign, users["outsider"], users["outsider"])
+
+
+def campaign_routes(app):
+    """(endpoint, rule, methods) of every route under /campaigns/<slug>/."""
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(CAMPAIGN_PREFIX):
+            yield rule.endpoint, rule, sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def build(rule, values: dict) -> str:
+    return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+
+
+def a_case_study(app) -> str:
+    return app.extensions["case_studies"].all()[0].slug
+
+
+#: Routes whose every method needs at least champion; a viewer gets 403.
+CHAMPION_ROUTES = {
+    "stakeholders.new", "stakeholders.edit", "stakeholders.import_", "stakeholders.join",
+    "stakeholders.archive", "stakeholders.restore", "conversations.new", "conversations.edit",
+    "objections.new", "objections.status", "objections.edit", "followups.new",
+    "followups.done", "followups.reopen", "briefings.new",
+}
+#: Routes whose every method needs at least lead; a champion gets 403.
+LEAD_ROUTES = {
+    "campaign.settings", "campaign.members", "campaign.member_role", "campaign.member_remove",
+    "objections.new_theme", "objections.edit_theme", "briefings.message_new",
+    "briefings.message_edit", "briefings.message_archive", "briefings.message_restore",
+    "briefings.risk_new", "briefings.risk_edit", "briefings.risk_delete",
+    "briefings.landmine_new", "briefings.landmine_edit", "briefings.landmine_delete",
+    "case_studies.index", "case_studies.show", "case_studies.pdf",
+}
+
+
+def test_every_route_that_changes_something_is_in_a_role_table(app):
+    """A new POST route must be added to CHAMPION_ROUTES or LEAD_ROUTES (or this test)."""
+    posting = {endpoint for endpoint, _, methods in campaign_routes(app) if "POST" in methods}
+    assert posting - CHAMPION_ROUTES - LEAD_ROUTES == set()
+
+
+def test_a_non_member_gets_404_for_every_campaign_route_and_method(app, ours, as_outsider):
+    values = ours.url_values(a_case_study(app))
+    wrong = []
+    for endpoint, rule, methods in campaign_routes(app):
+        url = build(rule, values)
+        for method in methods:
+            status = as_outsider.open(url, method=method).status_code
+            if status != 404:
+                wrong.append((endpoint, method, status))
+    assert wrong == []
+
+
+def test_a_viewer_is_refused_every_champion_and_lead_route(app, ours, as_viewer):
+    values = ours.url_values(a_case_study(app))
+    wrong = []
+    for endpoint, rule, methods in campaign_routes(app):
+        if endpoint not in CHAMPION_ROUTES | LEAD_ROUTES:
+            continue
+        for method in methods:
+            status = as_viewer.open(build(rule, values), method=method).status_code
+            if status != 403:
+                wrong.append((endpoint, method, status))
+    assert wrong == []
+
+
+def test_a_champion_is_refused_every_lead_route(app, ours, as_champion):
+    values = ours.url_values(a_case_study(app))
+    wrong = []
+    for endpoint, rule, methods in campaign_routes(app):
+        if endpoint not in LEAD_ROUTES:
+            continue
+        for method in methods:
+            status = as_champion.open(build(rule, values), method=method).status_code
+            if status != 403:
+                wrong.append((endpoint, method, status))
+    assert wrong == []
+
+
+def test_a_champion_may_not_edit_someone_elses_conversation(ours, as_champion):
+    url = f"/campaigns/{ours.slug}/conversations/{ours.conversation_id}/edit"
+    assert as_champion.get(url).status_code == 403
+    assert as_champion.post(url, data={"summary": "rewritten"}).status_code == 403
+
+
+#: Routes that take another campaign's id on purpose: joining brings someone already in
+#: Groundswell (people exist once across campaigns) into this campaign.
+CROSS_CAMPAIGN_BY_DESIGN = {"stakeholders.join"}
+
+
+def test_another_campaigns_record_ids_under_this_campaign_give_404(app, ours, theirs, as_admin):
+    values = {**theirs.url_values(a_case_study(app)), "slug": ours.slug}
+    wrong = []
+    for endpoint, rule, methods in campaign_routes(app):
+        ids = set(rule.arguments) - {"slug", "table", "cs_slug"}
+        if not ids or endpoint in CROSS_CAMPAIGN_BY_DESIGN:
+            continue
+        for method in methods:
+            status = as_admin.open(build(rule, values), method=method).status_code
+            if status != 404:
+                wrong.append((endpoint, method, status))
+    assert wrong == []
+    # Nothing of theirs was touched through our URLs.
+    assert db.session.get(Objection, theirs.objection_id).status.name == "open"
+    assert db.session.get(KeyMessage, theirs.message_id).archived_at is None
+    assert db.session.get(RiskItem, theirs.risk_id) is not None
+    assert db.session.get(Landmine, theirs.landmine_id) is not None
+    assert db.session.get(Briefing, theirs.briefing_id) is not None
+
+
+# --- User text is escaped everywhere -----------------------------------------------------
+
+ATTACK = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+#: What would be live markup if user text reached the page unescaped.
+RAW_MARKERS = ("<img src=x", "<script>alert", 'href="javascript', "href='javascript")
+
+
+def hostile_campaign(campaign, users) -> Records:
+    """A campaign whose people, departments, titles and texts are all script injections."""
+    lead = users["lead"]
+    boss = factories.person(campaign, lead, "Boss " + ATTACK, level=Level.executive,
+                            department="Dept " + ATTACK, title="Title " + ATTACK,
+                            stance=factories.Stance.blocker, influence=5)
+    worker = factories.person(campaign, lead, "Worker " + ATTACK, department="Dept " + ATTACK,
+                              title="T " + ATTACK, reports_to=boss,
+                              stance=factories.Stance.supporter)
+    summary = f"Said {ATTACK} and [click](javascript:alert(3)) <a href='javascript:alert(4)'>x</a>"
+    factories.conversation(campaign, lead, boss, worker, summary=summary,
+                           stances={boss: factories.Stance.sceptic}, subject="S " + ATTACK)
+    raise_objection(campaign, lead, boss, factories.theme(campaign), "Obj " + ATTACK)
+    add_follow_up(campaign, lead, "Do " + ATTACK, date.today() - timedelta(days=2),
+                  owner_id=users["champion"].id, engagement=worker)
+    users["champion"].name = "Champ " + ATTACK
+    campaign.description = "Why " + ATTACK
+    add_key_message(campaign, lead, {"level": Level.executive, "title": "KM " + ATTACK,
+                                     "body": "Body " + ATTACK})
+    db.session.commit()
+    return make_records(campaign, lead, users["champion"])
+
+
+def test_user_text_is_escaped_on_every_get_page(app, campaign, users, as_admin):
+    records = hostile_campaign(campaign, users)
+    values = records.url_values(a_case_study(app))
+    checked = 0
+    for endpoint, rule, methods in campaign_routes(app):
+        if "GET" not in methods or endpoint.endswith((".pdf", ".report")):
+            continue
+        response = as_admin.get(build(rule, values))
+        assert response.status_code == 200, endpoint
+        if response.mimetype != "text/html":
+            continue  # CSV and JSON: checked on their own below
+        body = response.get_data(as_text=True)
+        for marker in RAW_MARKERS:
+            assert marker not in body, (endpoint, marker)
+        checked += 1
+    assert checked > 25
+
+
+def test_user_text_is_escaped_in_pdf_html(app, campaign, users, as_lead, monkeypatch):
+    """What WeasyPrint is given (report, case study, briefing) carries no live markup."""
+    import app.pdf as pdf_module
+
+    seen = []
+    real_html = pdf_module.HTML
+
+    def capture(*args, **kwargs):
+        seen.append(kwargs["string"])
+        return real_html(*args, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "HTML", capture)
+    records = hostile_campaign(campaign, users)
+    base = f"/campaigns/{records.slug}"
+    assert as_lead.get(f"{base}/report.pdf").status_code == 200
+    response = as_lead.post(f"{base}/briefings/new", data={
+        "audience": "executive", "attendees": [records.engagement_id],
+        "introduction": "Intro " + ATTACK, "action": "generate"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert len(seen) == 2
+    for html in seen:
+        assert "&lt;img src=x" in html  # the text is there, as text
+        for marker in RAW_MARKERS:
+            assert marker not in html, marker
+
+
+def test_search_json_is_json_not_html(campaign, users, as_viewer):
+    hostile_campaign(campaign, users)
+    response = as_viewer.get(f"/campaigns/{campaign.slug}/stakeholders/search.json?q=boss")
+    assert response.mimetype == "application/json"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.get_json()[0]["name"] == "Boss " + ATTACK
+
+
+# --- CSV exports never hand a spreadsheet a formula ---------------------------------------
+
+FORMULAS = ("=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)",
+            "\t=1+1", "\r=1+1")
+
+
+def _csv_cells(response) -> list[str]:
+    import csv
+    import io
+
+    return [cell for row in csv.reader(io.StringIO(response.get_data(as_text=True)))
+            for cell in row]
+
+
+def test_csv_exports_defuse_formulas_in_every_cell(app, campaign, users, as_viewer):
+    lead = users["lead"]
+    for n, formula in enumerate(FORMULAS):
+        engagement = factories.person(campaign, lead, f"Name {n}", department=f"D{n}")
+        # Straight into the row: text from older imports or the CLI was never stripped.
+        engagement.stakeholder.name = formula
+        engagement.stakeholder.department = formula
+        engagement.stakeholder.title = formula
+    db.session.commit()
+    base = f"/campaigns/{campaign.slug}"
+    urls = [f"{base}/stakeholders/export.csv", f"{base}/dashboard/departments.csv",
+            f"{base}/dashboard/never-contacted.csv", f"{base}/dashboard/coverage-departments.csv"]
+    for url in urls:
+        response = as_viewer.get(url)
+        assert response.status_code == 200, url
+        cells = _csv_cells(response)
+        for formula in FORMULAS:
+            assert formula not in cells, (url, formula)
+        assert any(cell == "'" + FORMULAS[0] for cell in cells), url
