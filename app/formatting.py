@@ -60,10 +60,21 @@ def days_ago(moment: datetime | date | None) -> str:
     return f"{delta} days ago"
 
 
+def query_args() -> dict[str, list[str]]:
+    """The current query string, safe to pass to url_for as keyword arguments."""
+    path_args = set(request.url_rule.arguments) if request.url_rule else set()
+    # A query key named like url_for's own options (_external, _scheme, _anchor, _method)
+    # or like a path argument (slug, ids) would steer where the link points, or fail.
+    return {
+        key: values for key, values in request.args.to_dict(flat=False).items()
+        if not key.startswith("_") and key not in path_args
+    }
+
+
 def url_with(**changes) -> str:
     """The current URL with some query arguments changed (None drops one): for sorting,
     filters and pagination links that keep the rest of the view."""
-    args = request.args.to_dict(flat=False)
+    args = query_args()
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
@@ -89,6 +100,7 @@ def init_app(app: Flask) -> None:
         has_role=has_role,
         ROLE_RANK=ROLE_RANK,
         url_with=url_with,
+        query_args=query_args,
     )
 
     @app.context_processor

@@ -304,3 +304,29 @@ def test_csv_exports_defuse_formulas_in_every_cell(app, campaign, users, as_view
         for formula in FORMULAS:
             assert formula not in cells, (url, formula)
         assert any(cell == "'" + FORMULAS[0] for cell in cells), url
+
+
+# --- Links built from the query string ----------------------------------------------------
+
+
+@pytest.mark.parametrize("query", [
+    "_anchor=x", "_external=1", "_external=1&_scheme=javascript", "_method=POST",
+    "slug=other-rollout", "page=1&_anchor=x",
+])
+def test_query_arguments_cannot_steer_pager_and_sort_links(campaign, users, as_viewer, query):
+    for n in range(3):
+        factories.person(campaign, users["lead"], f"Person {n}")
+    db.session.commit()
+    response = as_viewer.get(f"/campaigns/{campaign.slug}/stakeholders/?{query}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'href="/campaigns/{campaign.slug}/stakeholders/?sort=' in html
+    assert "http://" not in html.split("<main", 1)[-1]
+    assert "other-rollout" not in html
+
+
+def test_a_path_argument_in_the_query_string_does_not_break_the_page(campaign, users, as_lead):
+    engagement = factories.person(campaign, users["lead"], "Ann")
+    db.session.commit()
+    url = f"/campaigns/{campaign.slug}/stakeholders/{engagement.stakeholder_id}"
+    assert as_lead.get(f"{url}?stakeholder_id=999&history=all").status_code == 200
