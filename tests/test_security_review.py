@@ -330,3 +330,178 @@ def test_a_path_argument_in_the_query_string_does_not_break_the_page(campaign, u
     db.session.commit()
     url = f"/campaigns/{campaign.slug}/stakeholders/{engagement.stakeholder_id}"
     assert as_lead.get(f"{url}?stakeholder_id=999&history=all").status_code == 200
+
+
+# --- CSRF -------------------------------------------------------------------------------------
+
+
+def all_post_routes(app, values):
+    for rule in app.url_map.iter_rules():
+        if "POST" in rule.methods:
+            yield rule.endpoint, build(rule, values)
+
+
+def test_every_post_route_refuses_a_request_without_a_csrf_token(app, ours, as_admin):
+    from app.models import AuditEvent
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    before = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
+    values = ours.url_values(a_case_study(app))
+    wrong = []
+    routes = list(all_post_routes(app, values))
+    for endpoint, url in routes:
+        if endpoint == "auth.login":
+            continue  # signing in with a session already open just redirects
+        response = as_admin.post(url, data={"description": "x", "title": "x", "role": "viewer"})
+        if response.status_code != 400:
+            wrong.append((endpoint, response.status_code))
+    assert len(routes) > 30
+    assert wrong == []
+    assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == before
+
+
+def test_sign_in_itself_needs_a_csrf_token(app, client, users):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/login", data={"email": "lead@example.org",
+                                           "password": "correct horse battery"})
+    assert response.status_code == 400
+    token = extract_csrf(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": "lead@example.org", "csrf_token": token,
+                                           "password": "correct horse battery"})
+    assert response.status_code == 302
+
+
+def test_every_form_on_every_page_carries_a_csrf_token(app, ours, as_admin):
+    import re
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    values = ours.url_values(a_case_study(app))
+    forms = 0
+    for endpoint, rule, methods in campaign_routes(app):
+        if "GET" not in methods:
+            continue
+        response = as_admin.get(build(rule, values))
+        if response.mimetype != "text/html":
+            continue
+        html = response.get_data(as_text=True)
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", html, flags=re.S | re.I):
+            if re.search(r'method="post"', form, re.I):
+                forms += 1
+                assert 'name="csrf_token"' in form, (endpoint, form[:200])
+    assert forms > 20
+
+
+# --- Ids inside form bodies must belong to this campaign -----------------------------------
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table: a refused submission leaves them all as they were."""
+    return {table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
+def conversation_data(attendee_id, **extra) -> dict:
+    now = datetime.now().replace(microsecond=0) - timedelta(hours=3)
+    return {"occurred_at": now.strftime("%Y-%m-%dT%H:%M"), "channel": "meeting",
+            "duration_minutes": "30", "subject": "s", "summary": "",
+            "attendees-0-engagement_id": str(attendee_id),
+            "attendees-0-stance_after": "neutral", **extra}
+
+
+def test_conversation_refuses_ids_from_another_campaign(ours, theirs, users, as_champion):
+    url = f"/campaigns/{ours.slug}/conversations/new"
+    foreign_due = (date.today() + timedelta(days=3)).isoformat()
+    cases = {
+        "attendee": conversation_data(theirs.engagement_id),
+        "objection theme": conversation_data(ours.engagement_id, **{
+            "objections-0-theme_id": str(theirs.theme_id),
+            "objections-0-raised_by": str(ours.engagement_id),
+            "objections-0-statement": "no"}),
+        "objection raised by a non-attendee": conversation_data(ours.engagement_id, **{
+            "objections-0-theme_id": str(ours.theme_id),
+            "objections-0-raised_by": str(theirs.engagement_id),
+            "objections-0-statement": "no"}),
+        "follow-up owner": conversation_data(ours.engagement_id, **{
+            "follow_ups-0-description": "x", "follow_ups-0-owner_id": str(users["outsider"].id),
+            "follow_ups-0-due_on": foreign_due, "follow_ups-0-about": ""}),
+        "follow-up about": conversation_data(ours.engagement_id, **{
+            "follow_ups-0-description": "x", "follow_ups-0-owner_id": str(users["champion"].id),
+            "follow_ups-0-due_on": foreign_due,
+            "follow_ups-0-about": str(theirs.engagement_id)}),
+        "key message": conversation_data(ours.engagement_id,
+                                         key_message_ids=str(theirs.message_id)),
+    }
+    before = row_counts()
+    for case, data in cases.items():
+        assert as_champion.post(url, data=data).status_code == 400, case
+    assert row_counts() == before
+    # The same submission with our own ids goes through.
+    ok = conversation_data(ours.engagement_id, key_message_ids=str(ours.message_id))
+    assert as_champion.post(url, data=ok).status_code == 302
+
+
+def test_follow_up_refuses_a_foreign_owner_or_person(ours, theirs, users, as_champion):
+    url = f"/campaigns/{ours.slug}/followups/new"
+    due = (date.today() + timedelta(days=3)).isoformat()
+    before = row_counts()
+    for data in ({"description": "x", "owner_id": users["outsider"].id, "due_on": due},
+                 {"description": "x", "owner_id": users["champion"].id, "due_on": due,
+                  "engagement_id": theirs.engagement_id}):
+        assert as_champion.post(url, data=data).status_code == 400, data
+    assert row_counts() == before
+
+
+def test_stakeholder_form_refuses_a_foreign_owner_or_manager(ours, theirs, users, as_champion):
+    from app.models import Stakeholder
+
+    theirs_email = db.session.get(Stakeholder, theirs.stakeholder_id).email
+    url = f"/campaigns/{ours.slug}/stakeholders/new"
+    base = {"name": "New Person", "email": "new.person@example.org", "level": "worker",
+            "influence": "3", "stance": "unknown", "target_stance": "supporter",
+            "interest": "3", "owner_id": ""}
+    before = row_counts()
+    for extra in ({"owner_id": str(users["outsider"].id)}, {"reports_to": theirs_email},
+                  {"owner_id": str(users["viewer"].id)}):
+        assert as_champion.post(url, data={**base, **extra}).status_code == 400, extra
+    assert row_counts() == before
+
+
+def test_objection_forms_refuse_foreign_themes_and_people(ours, theirs, as_champion):
+    from app.models import Stakeholder
+
+    base = f"/campaigns/{ours.slug}/objections"
+    theirs_email = db.session.get(Stakeholder, theirs.stakeholder_id).email
+    ours_email = db.session.get(Stakeholder, ours.stakeholder_id).email
+    today = date.today().isoformat()
+    before = row_counts()
+    for data in ({"person": theirs_email, "theme_id": ours.theme_id, "statement": "no",
+                  "raised_on": today},
+                 {"person": ours_email, "theme_id": theirs.theme_id, "statement": "no",
+                  "raised_on": today}):
+        assert as_champion.post(f"{base}/new", data=data).status_code == 400, data
+    response = as_champion.post(f"{base}/{ours.objection_id}/edit",
+                                data={"theme_id": theirs.theme_id, "statement": "changed"})
+    assert response.status_code == 400
+    assert row_counts() == before
+    assert db.session.get(Objection, ours.objection_id).theme_id == ours.theme_id
+
+
+def test_briefing_refuses_a_foreign_attendee(ours, theirs, as_champion):
+    before = row_counts()
+    response = as_champion.post(f"/campaigns/{ours.slug}/briefings/new", data={
+        "audience": "executive", "attendees": [ours.engagement_id, theirs.engagement_id],
+        "action": "generate"})
+    assert response.status_code == 400
+    assert row_counts() == before
+
+
+def test_members_of_another_campaign_cannot_be_changed_from_this_one(ours, theirs, users,
+                                                                       as_lead):
+    from app.models import Membership
+
+    base = f"/campaigns/{ours.slug}/members/{users['outsider'].id}"
+    assert as_lead.post(f"{base}/role", data={"role": "viewer"}).status_code == 404
+    assert as_lead.post(f"{base}/remove").status_code == 404
+    other = db.session.get(Membership, (db.session.get(Briefing, theirs.briefing_id).campaign_id,
+                                        users["outsider"].id))
+    assert other.role.name == "lead"
