@@ -227,6 +227,7 @@ IMPORT_COLUMNS = (
 )
 REQUIRED_COLUMNS = ("name", "email", "level")
 MAX_IMPORT_ROWS = 5000
+NUL_MESSAGE = "Contains a NUL character (\\0), which Groundswell cannot store; remove it."
 #: A spreadsheet would run a cell starting with these as a formula; the export prefixes
 #: such cells with an apostrophe, which the import takes off again. Tab and carriage
 #: return count too (OWASP): a spreadsheet drops them and reads the formula after them.
@@ -346,7 +347,13 @@ def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[Im
     Nothing is written. Returns the rows and the problems; import only when there are none.
     """
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [(name or "").strip().lower().replace(" ", "_") for name in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as error:
+        return [], [_unreadable(reader, error)]
+    if any("\x00" in (name or "") for name in fieldnames):
+        return [], [ImportProblem(1, "header", NUL_MESSAGE)]
+    header = [(name or "").strip().lower().replace(" ", "_") for name in fieldnames]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         return [], [ImportProblem(1, "header", "The first row must name the columns; missing: "
@@ -355,7 +362,15 @@ def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[Im
 
     problems: list[ImportProblem] = []
     rows: list[ImportRow] = []
-    for number, record in enumerate(reader, start=2):
+    records = enumerate(reader, start=2)
+    while True:
+        try:
+            number, record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(_unreadable(reader, error))
+            break
         if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
             continue  # blank lines are harmless
         if len(rows) >= MAX_IMPORT_ROWS:
@@ -366,6 +381,14 @@ def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[Im
             problems.append(
                 ImportProblem(number, "file", "More cells than the header has columns.")
             )
+        # PostgreSQL can neither store nor look up text with a NUL in it: report the cell
+        # and keep the row out of the checks against the database.
+        nul_columns = [column for column, value in record.items()
+                       if isinstance(value, str) and "\x00" in value]
+        if nul_columns:
+            problems.extend(ImportProblem(number, column or "file", NUL_MESSAGE)
+                            for column in nul_columns)
+            continue
         rows.append(_check_row(number, record, problems))
 
     first_row: dict[str, int] = {}
@@ -408,6 +431,12 @@ def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[Im
                                           f"The reporting lines of rows {numbers} make a loop."))
     problems.sort(key=lambda problem: problem.row)
     return rows, problems
+
+
+def _unreadable(reader, error: csv.Error) -> ImportProblem:
+    """The problem for a file the csv module gave up on, at the line it reached."""
+    return ImportProblem(reader.line_num or 1, "file", "This is not a CSV file Groundswell can "
+                         f"read ({error}); check the quotes and cell sizes near this line.")
 
 
 def _existing(emails: set[str]) -> dict[str, tuple[int, str, set[int], bool]]:
