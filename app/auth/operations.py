@@ -1,5 +1,7 @@
 """Users: creation, sign-in checks, disabling."""
 
+from email_validator import EmailNotValidError, validate_email
+
 from app.extensions import db
 from app.models import Role, User
 from app.models.base import utcnow
@@ -14,11 +16,22 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, name: str, role: Role, password: str) -> User:
-    """A new user with a hashed password; refuses duplicates and short passwords."""
-    email = email.strip().lower()
+    """A new user with a hashed password; refuses bad emails and names, duplicates and short
+    passwords."""
+    email, name = email.strip().lower(), name.strip()
+    if len(email) > 254:
+        raise UserError("The email is longer than 254 characters.")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise UserError(f"“{email}” is not an email address.") from None
+    if not name:
+        raise UserError("Give the user's name (--name).")
+    if len(name) > 120:
+        raise UserError("The name is longer than 120 characters.")
     if find_user(email) is not None:
         raise UserError(f"A user with email {email} already exists.")
-    user = User(email=email, name=name.strip(), role=role)
+    user = User(email=email, name=name, role=role)
     try:
         user.set_password(password)
     except ValueError as error:

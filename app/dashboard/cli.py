@@ -48,7 +48,10 @@ def render_command(slug: str, date_from, date_to, output: Path) -> None:
             pdf = render_report(scope)
         except PdfError as error:
             raise click.ClickException(str(error)) from error
-    output.write_bytes(pdf)
+    try:
+        output.write_bytes(pdf)
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from error
     click.echo(f"Wrote the {campaign.name} report to {output} ({len(pdf) // 1024} KB).")
 
 
