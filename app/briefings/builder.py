@@ -20,6 +20,7 @@ from app import markdown
 from app.briefings.vocabulary import Hit, find_landmines
 from app.case_studies.library import CaseStudy, current_library
 from app.extensions import db
+from app.inputs import is_record_id
 from app.models import (
     Campaign,
     Engagement,
@@ -333,12 +334,14 @@ def load_attendees(campaign: Campaign, engagement_ids) -> list[Engagement]:
     compare lengths to refuse them.
     """
     ids = list(dict.fromkeys(int(i) for i in engagement_ids))
-    if not ids:
+    # An id beyond an INTEGER column is absent like any unknown one (the database would fail).
+    stored = [i for i in ids if is_record_id(i)]
+    if not stored:
         return []
     rows = db.session.scalars(
         db.select(Engagement)
         .options(joinedload(Engagement.stakeholder))
-        .where(Engagement.campaign_id == campaign.id, Engagement.id.in_(ids))
+        .where(Engagement.campaign_id == campaign.id, Engagement.id.in_(stored))
     )
     by_id = {engagement.id: engagement for engagement in rows}
     return [by_id[i] for i in ids if i in by_id]

@@ -36,6 +36,7 @@ from app.conversations.operations import (
 from app.extensions import db
 from app.formatting import from_local, to_local, today_local
 from app.forms import optional_int
+from app.inputs import is_record_id
 from app.models import (
     Channel,
     Engagement,
@@ -85,7 +86,8 @@ def member_choices(members) -> list[SelectChoice]:
 
 def load_people(campaign, engagement_ids) -> dict[int, tuple[Engagement, Stakeholder]]:
     """The campaign's active people among `engagement_ids`, in one query."""
-    ids = {engagement_id for engagement_id in engagement_ids if engagement_id is not None}
+    # An id beyond an INTEGER column is unknown like any other (the database would fail).
+    ids = {engagement_id for engagement_id in engagement_ids if is_record_id(engagement_id)}
     if not ids:
         return {}
     rows = db.session.execute(

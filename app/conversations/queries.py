@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.case_studies.library import current_library
 from app.extensions import db
 from app.formatting import from_local
+from app.inputs import is_record_id
 from app.models import (
     Channel,
     Conversation,
@@ -66,13 +67,13 @@ def parse_filters(args, campaign, me) -> ConversationFilters:
     author = args.get("author", "")
     if author == "me":
         filters.author_id, filters.author_is_me = me.id, True
-    elif author.isdigit():
+    elif author.isdigit() and is_record_id(int(author)):
         filters.author_id = int(author)
     elif author:
         notes.append("The author filter was not understood and was ignored.")
 
     attendee = args.get("attendee", "")
-    if attendee.isdigit():
+    if attendee.isdigit() and is_record_id(int(attendee)):
         filters.attendee = db.session.scalar(
             db.select(Stakeholder)
             .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)

@@ -22,6 +22,7 @@ from app.conversations.queries import (
 )
 from app.extensions import db
 from app.formatting import to_local
+from app.inputs import record_id
 from app.models import Channel, Role
 
 bp = campaign_blueprint("conversations", __name__, "/conversations")
@@ -66,7 +67,7 @@ def new():
     if request.method == "GET":
         now = to_local(datetime.now(UTC)).replace(tzinfo=None, second=0, microsecond=0)
         form.occurred_at.data = now
-        form.add_attendees(request.args.getlist("attendee", type=int))
+        form.add_attendees(request.args.getlist("attendee", type=record_id))
     elif form.validate_on_submit():
         try:
             conversation = log_conversation(g.campaign, current_user, form.to_input())

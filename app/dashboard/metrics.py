@@ -32,6 +32,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.extensions import db
+from app.inputs import is_record_id
 from app.models import (
     Campaign,
     CampaignTarget,
@@ -219,6 +220,8 @@ def parse_filters(args, campaign: Campaign, known_departments: list[str]):
     manager = (args.get("manager") or "").strip()
     if manager:
         manager_id = int(manager) if manager.isdigit() else None
+        if manager_id is not None and not is_record_id(manager_id):
+            manager_id = None  # no one has it, and the database could not compare it
         found = manager_id is not None and db.session.scalar(
             db.select(Engagement.id).where(
                 Engagement.campaign_id == campaign.id, Engagement.stakeholder_id == manager_id

@@ -11,6 +11,7 @@ from app.followups.forms import FollowUpForm
 from app.followups.operations import add_follow_up, complete_follow_up, reopen_follow_up
 from app.followups.queries import VIEWS, follow_up_page, my_overdue_count, view_counts
 from app.formatting import today_local
+from app.inputs import record_id
 from app.models import FollowUp, Role
 
 bp = campaign_blueprint("followups", __name__, "/followups")
@@ -61,8 +62,8 @@ def index():
 def new():
     """A follow-up that did not come out of a logged conversation."""
     prefill = {}
-    if request.method == "GET" and request.args.get("about", type=int):
-        prefill["engagement_id"] = request.args.get("about", type=int)
+    if request.method == "GET" and request.args.get("about", type=record_id):
+        prefill["engagement_id"] = request.args.get("about", type=record_id)
     form = FollowUpForm(g.campaign, current_user, **prefill)
     if request.method == "GET" and form.about is None:
         form.engagement_id.data = None  # a stale or foreign ?about= is simply not pre-filled

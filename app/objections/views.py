@@ -9,6 +9,7 @@ from app import markdown
 from app.access import campaign_blueprint, get_in_campaign, has_role, requires
 from app.extensions import db
 from app.formatting import from_local, today_local
+from app.inputs import record_id
 from app.models import Engagement, Level, Objection, ObjectionStatus, ObjectionTheme, Role
 from app.objections import queries
 from app.objections.forms import NewObjectionForm, ObjectionEditForm, StatusForm, ThemeForm
@@ -124,7 +125,7 @@ def new():
     form.set_themes(queries.campaign_themes(g.campaign))
     if request.method == "GET":
         form.raised_on.data = today_local()
-        engagement_id = request.args.get("engagement", type=int)
+        engagement_id = request.args.get("engagement", type=record_id)
         if engagement_id is not None:
             engagement = get_in_campaign(Engagement, engagement_id)
             form.person.data = engagement.stakeholder.email

@@ -1,0 +1,327 @@
+"""Bad input anywhere: a 4xx with a message that names the problem, and nothing written.
+
+These run on SQLite and on PostgreSQL (TEST_DATABASE_URL); several of the failures they
+guard against (NUL characters, ids beyond an INTEGER column) only ever crashed on one of them.
+"""
+
+import io
+from datetime import date
+
+import pytest
+
+from app.extensions import db
+from app.models import Conversation, FollowUp, Objection, ObjectionTheme, Stakeholder, User
+from tests.factories import person, theme
+
+HUGE = "99999999999999999999"
+
+
+def url(campaign, path: str) -> str:
+    return f"/campaigns/{campaign.slug}/{path}"
+
+
+def count(model) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+# --- NUL characters: PostgreSQL cannot store or even compare text holding one. ---
+
+
+@pytest.mark.parametrize("path", [
+    "stakeholders/?q=a%00b",
+    "stakeholders/export.csv?q=%00",
+    "stakeholders/search.json?q=a%00",
+    "objections/?theme=%00",
+    "case-studies/?tag=%00",
+    "dashboard/?department=%00",
+])
+def test_nul_in_query_string_is_refused_naming_the_argument(as_lead, campaign, path):
+    response = as_lead.get(url(campaign, path))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    name = path.split("?")[1].split("=")[0]
+    assert f"“{name}”" in page and "NUL" in page
+
+
+def test_nul_in_a_form_field_is_refused_and_nothing_written(as_champion, campaign):
+    response = as_champion.post(url(campaign, "stakeholders/new"), data={
+        "name": "Ann\x00Lee", "email": "ann@example.org", "level": "worker",
+        "influence": "3", "interest": "3", "stance": "unknown", "target_stance": "supporter",
+        "owner_id": "",
+    })
+    assert response.status_code == 400
+    assert "“name”" in response.get_data(as_text=True)
+    assert count(Stakeholder) == 0
+
+
+def test_nul_in_a_playbook_edit_leaves_the_theme_as_it_was(as_lead, campaign):
+    target = db.session.scalars(db.select(ObjectionTheme).order_by(ObjectionTheme.id)).first()
+    before = (target.name, target.description)
+    response = as_lead.post(url(campaign, f"objections/playbook/{target.id}/edit"), data={
+        "name": target.name, "description": "Too \x00 busy",
+        "answer_executive": "", "answer_manager": "", "answer_worker": "",
+    })
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert (target.name, target.description) == before
+
+
+def test_nul_in_a_json_search_answers_json(as_lead, campaign):
+    response = as_lead.get(url(campaign, "stakeholders/search.json?q=%00"),
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert "NUL" in response.get_json()["error"]
+
+
+# --- Numbers no INTEGER column can hold. ---
+
+
+@pytest.mark.parametrize("path", [
+    f"stakeholders/{HUGE}",
+    f"stakeholders/{HUGE}/edit",
+    f"conversations/{HUGE}",
+    f"objections/{HUGE}",
+    f"objections/playbook/{HUGE}/edit",
+    f"briefings/{HUGE}",
+    f"briefings/{HUGE}.pdf",
+    f"briefings/messages/{HUGE}/edit",
+    f"briefings/risks/{HUGE}/edit",
+    f"briefings/landmines/{HUGE}/edit",
+])
+def test_an_id_too_large_for_any_record_is_not_found(as_lead, campaign, path):
+    assert as_lead.get(url(campaign, path)).status_code == 404
+
+
+def test_an_id_too_large_in_a_post_is_not_found_and_writes_nothing(as_lead, campaign):
+    response = as_lead.post(url(campaign, f"followups/{HUGE}/done"))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", [
+    "stakeholders/", "conversations/", "objections/", "followups/", "briefings/",
+    "briefings/messages", "briefings/risks", "briefings/landmines", "members",
+])
+def test_a_page_number_too_large_is_not_found(as_lead, campaign, path):
+    assert as_lead.get(url(campaign, f"{path}?page={HUGE}")).status_code == 404
+
+
+def test_a_page_number_too_large_on_the_campaign_list(as_lead, campaign):
+    assert as_lead.get(f"/campaigns/?page={HUGE}").status_code == 404
+
+
+@pytest.mark.parametrize("path", [
+    f"conversations/?author={HUGE}",
+    f"conversations/?attendee={HUGE}",
+    f"conversations/new?attendee={HUGE}",
+    f"followups/new?about={HUGE}",
+    f"objections/new?engagement={HUGE}",
+    f"briefings/new?attendee={HUGE}",
+    f"dashboard/?manager={HUGE}",
+])
+def test_an_id_too_large_in_a_filter_or_prefill_is_ignored(as_lead, campaign, path):
+    assert as_lead.get(url(campaign, path)).status_code == 200
+
+
+def test_dashboard_says_the_manager_filter_was_ignored(as_lead, campaign):
+    page = as_lead.get(url(campaign, f"dashboard/?manager={HUGE}")).get_data(as_text=True)
+    assert "That manager is not in this campaign" in page
+
+
+def test_conversation_with_an_attendee_id_too_large_is_refused(as_champion, campaign):
+    response = as_champion.post(url(campaign, "conversations/new"), data={
+        "occurred_at": "2026-09-02T10:00", "channel": "one_to_one", "duration_minutes": "30",
+        "subject": "Coffee", "summary": "Talked.",
+        "attendees-0-engagement_id": HUGE, "attendees-0-stance_after": "neutral",
+    })
+    assert response.status_code == 400
+    assert "not part of this campaign" in response.get_data(as_text=True)
+    assert count(Conversation) == 0
+
+
+def test_follow_up_about_an_id_too_large_is_refused(as_champion, campaign, users):
+    response = as_champion.post(url(campaign, "followups/new"), data={
+        "description": "Send the deck", "owner_id": str(users["champion"].id),
+        "due_on": "2026-10-01", "engagement_id": HUGE,
+    })
+    assert response.status_code == 400
+    assert "not part of this campaign" in response.get_data(as_text=True)
+    assert count(FollowUp) == 0
+
+
+def test_briefing_with_an_attendee_id_too_large_is_refused(as_lead, campaign):
+    response = as_lead.post(url(campaign, "briefings/new"), data={
+        "audience": "executive", "attendees": HUGE, "action": "generate",
+    })
+    assert response.status_code == 400
+    assert "not part of this campaign" in response.get_data(as_text=True)
+
+
+# --- Duplicates that differ only in case never reach a unique constraint. ---
+
+
+def test_stakeholder_email_in_another_case_is_refused(as_champion, campaign, users):
+    ann = person(campaign, users["lead"], "Ann Lee")
+    db.session.commit()
+    response = as_champion.post(url(campaign, "stakeholders/new"), data={
+        "name": "Ann Again", "email": ann.stakeholder.email.upper(), "level": "worker",
+        "influence": "3", "interest": "3", "stance": "unknown", "target_stance": "supporter",
+        "owner_id": "",
+    })
+    assert response.status_code == 400
+    assert "already has this email" in response.get_data(as_text=True)
+    assert count(Stakeholder) == 1
+
+
+def test_theme_name_in_another_case_is_refused(as_lead, campaign):
+    existing = db.session.scalars(db.select(ObjectionTheme).order_by(ObjectionTheme.id)).first()
+    before = count(ObjectionTheme)
+    response = as_lead.post(url(campaign, "objections/playbook/new"), data={
+        "name": existing.name.upper(), "description": "", "answer_executive": "",
+        "answer_manager": "", "answer_worker": "",
+    })
+    assert response.status_code == 400
+    assert "already has a theme of that name" in response.get_data(as_text=True)
+    assert count(ObjectionTheme) == before
+
+
+def test_two_themes_whose_names_slugify_alike_get_distinct_slugs(as_lead, campaign):
+    for name in ("Cost & time!", "Cost, time"):
+        response = as_lead.post(url(campaign, "objections/playbook/new"), data={
+            "name": name, "description": "", "answer_executive": "",
+            "answer_manager": "", "answer_worker": "",
+        })
+        assert response.status_code == 302, response.get_data(as_text=True)
+    slugs = db.session.scalars(db.select(ObjectionTheme.slug).where(
+        ObjectionTheme.name.in_(("Cost & time!", "Cost, time")))).all()
+    assert sorted(slugs) == ["cost-time", "cost-time-2"]
+
+
+def test_adding_a_member_twice_in_another_case_is_refused(as_lead, campaign, users):
+    response = as_lead.post(url(campaign, "members"), data={
+        "email": users["champion"].email.upper(), "role": "champion"})
+    assert response.status_code == 400
+    assert "already a member" in response.get_data(as_text=True)
+
+
+# --- Over-long text is refused by the form, never by the database. ---
+
+
+@pytest.mark.parametrize("field, limit", [
+    ("name", 120), ("email", 254), ("title", 120), ("department", 80),
+])
+def test_stakeholder_text_over_the_column_size_is_refused(as_champion, campaign, field, limit):
+    data = {
+        "name": "Ann Lee", "email": "ann@example.org", "title": "", "department": "",
+        "level": "worker", "influence": "3", "interest": "3", "stance": "unknown",
+        "target_stance": "supporter", "owner_id": "",
+    }
+    data[field] = "x" * (limit + 1) if field != "email" else "a" * (limit - 11) + "@example.org"
+    response = as_champion.post(url(campaign, "stakeholders/new"), data=data)
+    assert response.status_code == 400
+    assert data[field] in response.get_data(as_text=True)  # re-rendered as typed
+    assert count(Stakeholder) == 0
+
+
+def test_objection_raised_in_the_future_is_refused(as_champion, campaign, users):
+    someone = person(campaign, users["lead"], "Ann Lee")
+    db.session.commit()
+    chosen = theme(campaign)
+    response = as_champion.post(url(campaign, "objections/new"), data={
+        "person": someone.stakeholder.email, "theme_id": str(chosen.id),
+        "statement": "Too dear", "raised_on": date(2999, 1, 1).isoformat(),
+    })
+    assert response.status_code == 400
+    assert "cannot be in the future" in response.get_data(as_text=True)
+    assert count(Objection) == 0
+
+
+# --- CSV import: every problem a report line, never a 500, never half an import. ---
+
+
+def upload(client, campaign, text: str):
+    data = {"file": (io.BytesIO(text.encode()), "people.csv")}
+    return client.post(url(campaign, "stakeholders/import"), data=data,
+                       content_type="multipart/form-data")
+
+
+HEADER = "name,email,level\n"
+
+
+def test_import_with_a_nul_character_reports_the_row(as_champion, campaign):
+    text = HEADER + "Ann Lee,ann@example.org,worker\nBo\x00b,bob@example.org,worker\n"
+    response = upload(as_champion, campaign, text)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "NUL" in page and ">3<" in page
+    assert count(Stakeholder) == 0
+
+
+def test_import_with_a_nul_character_in_an_email_reports_the_row(as_champion, campaign):
+    text = HEADER + "Ann Lee,ann\x00@example.org,worker\n"
+    response = upload(as_champion, campaign, text)
+    assert response.status_code == 400
+    assert count(Stakeholder) == 0
+
+
+def test_import_with_a_giant_cell_is_refused_with_a_message(as_champion, campaign):
+    text = HEADER + "Ann Lee,ann@example.org,worker,\"" + "x" * 200_000 + "\"\n"
+    response = upload(as_champion, campaign, text)
+    assert response.status_code == 400
+    assert "not a CSV file Groundswell can read" in response.get_data(as_text=True)
+    assert count(Stakeholder) == 0
+
+
+def test_import_with_an_unclosed_quote_writes_nothing(as_champion, campaign):
+    text = HEADER + "Ann Lee,ann@example.org,worker\n\"Bob,bob@example.org,worker\n"
+    response = upload(as_champion, campaign, text)
+    assert response.status_code == 400
+    assert count(Stakeholder) == 0
+
+
+# --- CLI: a bad argument exits non-zero with a message, never a traceback. ---
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["not-an-email", "--name", "Nobody"], "not an email address"),
+    (["ann@example.org", "--name", "   "], "Give the user's name"),
+    (["ann@example.org", "--name", "x" * 121], "120 characters"),
+    (["a" * 250 + "@example.org", "--name", "Ann"], "254 characters"),
+])
+def test_users_create_refuses_bad_arguments(runner, app, arguments, message):
+    result = runner.invoke(args=["users", "create", *arguments, "--password-stdin"],
+                           input="a long enough password\n")
+    assert result.exit_code != 0
+    assert message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert count(User) == 0
+
+
+def test_users_create_refuses_an_email_taken_in_another_case(runner, users):
+    result = runner.invoke(args=["users", "create", "LEAD@Example.org", "--name", "Lead Two",
+                                 "--password-stdin"], input="a long enough password\n")
+    assert result.exit_code != 0
+    assert "already exists" in result.output
+    assert count(User) == len(users)
+
+
+def test_report_render_to_an_unwritable_path_says_so(runner, campaign, tmp_path):
+    target = tmp_path / "missing-folder" / "report.pdf"
+    result = runner.invoke(args=["report", "render", "--campaign", campaign.slug,
+                                 "-o", str(target)])
+    assert result.exit_code != 0
+    assert "Cannot write" in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--campaign", "no-such-campaign"], "no campaign"),
+    (["--from", "2026-13-45"], "2026-13-45"),
+    (["--from", "2026-10-01", "--to", "2026-09-01"], "--from is after --to"),
+])
+def test_report_render_refuses_bad_arguments(runner, campaign, tmp_path, arguments, message):
+    if "--campaign" not in arguments:
+        arguments = ["--campaign", campaign.slug, *arguments]
+    result = runner.invoke(args=["report", "render", *arguments, "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "r.pdf").exists()
