@@ -505,3 +505,24 @@ def test_members_of_another_campaign_cannot_be_changed_from_this_one(ours, their
     other = db.session.get(Membership, (db.session.get(Briefing, theirs.briefing_id).campaign_id,
                                         users["outsider"].id))
     assert other.role.name == "lead"
+
+
+# --- Joining someone from elsewhere needs their email, not just a guessable id --------------
+
+
+def test_join_by_id_alone_cannot_pull_in_people_from_other_campaigns(ours, theirs, as_champion):
+    """Ids count up from 1: without the email, any champion could copy every person in
+    Groundswell (name, email, title, manager) into their campaign one id at a time."""
+    from app.models import Engagement, Stakeholder
+
+    url = f"/campaigns/{ours.slug}/stakeholders/{theirs.stakeholder_id}/join"
+    before = row_counts()
+    assert as_champion.post(url).status_code == 404
+    assert as_champion.post(url, data={"email": "someone.else@example.org"}).status_code == 404
+    assert row_counts() == before
+    email = db.session.get(Stakeholder, theirs.stakeholder_id).email
+    response = as_champion.post(url, data={"email": email.upper()})
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(Engagement.id).filter_by(
+        stakeholder_id=theirs.stakeholder_id, campaign_id=db.session.get(
+            Engagement, ours.engagement_id).campaign_id)) is not None

@@ -308,14 +308,15 @@ def test_email_of_someone_in_another_campaign_offers_to_add_them(
     join_url = url(campaign, f"{stranger.stakeholder_id}/join")
     assert f'action="{join_url}"' in html and "Add Sam Stranger to this campaign" in html
 
-    response = as_champion.post(join_url)
+    assert 'name="email" value="%s"' % stranger.stakeholder.email in html
+    response = as_champion.post(join_url, data={"email": stranger.stakeholder.email})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(url(campaign, f"{stranger.stakeholder_id}/edit"))
     joined = db.session.scalar(db.select(Engagement).filter_by(
         campaign_id=campaign.id, stakeholder_id=stranger.stakeholder_id))
     assert joined is not None and joined.stance is Stance.unknown
     # Joining twice does not make a second engagement.
-    as_champion.post(join_url)
+    as_champion.post(join_url, data={"email": stranger.stakeholder.email})
     assert db.session.scalar(db.select(db.func.count()).select_from(Engagement).filter_by(
         stakeholder_id=stranger.stakeholder_id)) == 2
 

@@ -224,9 +224,15 @@ def _field_error(form: StakeholderForm, error: StakeholderError) -> None:
 @bp.post("/<int:stakeholder_id>/join")
 @requires(Role.champion)
 def join(stakeholder_id: int):
-    """Bring someone already in Groundswell into this campaign."""
+    """Bring someone already in Groundswell into this campaign; the form carries their email.
+
+    Ids are guessable and the person may belong to other campaigns only: asking for the
+    email (which the add form matched first) keeps a champion from copying everyone in
+    Groundswell into their campaign by counting through ids.
+    """
     person = db.session.get(Stakeholder, stakeholder_id)
-    if person is None:
+    email = request.form.get("email", "").strip().lower()
+    if person is None or not email or email != person.email.lower():
         abort(404)
     if queries.engagement_for(g.campaign, stakeholder_id) is not None:
         flash(f"{person.name} is already in this campaign.", "info")
