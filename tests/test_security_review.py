@@ -1,6 +1,7 @@
 """Security review: every campaign route checked for membership, role, foreign record ids,
 CSRF and redirects; user text checked for escaping in pages, pictures and exports."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -45,9 +46,9 @@ class Records:
         }
 
 
-def make_records(campaign, author, member) -> Records:
+def make_records(campaign, author, member, name="Rita Record") -> Records:
     """A person, conversation, objection, follow-up, key message and briefing in `campaign`."""
-    engagement = factories.person(campaign, author, "Rita Record", level=Level.executive)
+    engagement = factories.person(campaign, author, name, level=Level.executive)
     conversation = factories.conversation(campaign, author, engagement)
     theme = factories.theme(campaign)
     objection = raise_objection(campaign, author, engagement, theme, "Too risky.")
@@ -216,7 +217,22 @@ def hostile_campaign(campaign, users) -> Records:
     add_key_message(campaign, lead, {"level": Level.executive, "title": "KM " + ATTACK,
                                      "body": "Body " + ATTACK})
     db.session.commit()
-    return make_records(campaign, lead, users["champion"])
+    # Quotes that would end a JavaScript string inside an inline handler attribute.
+    return make_records(campaign, lead, users["champion"], name="Quinn');alert(5);('")
+
+
+def inline_handlers(page: str) -> list[tuple[str, str]]:
+    """(tag, attribute) of every on…= event handler attribute in the page."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend((tag, name) for name, _ in attrs if name.startswith("on"))
+
+    Finder().feed(page)
+    return found
 
 
 def test_user_text_is_escaped_on_every_get_page(app, campaign, users, as_admin):
@@ -233,6 +249,9 @@ def test_user_text_is_escaped_on_every_get_page(app, campaign, users, as_admin):
         body = response.get_data(as_text=True)
         for marker in RAW_MARKERS:
             assert marker not in body, (endpoint, marker)
+        # No inline handlers: the browser decodes entities in an attribute before running
+        # it as script, so autoescaping cannot keep user text inside a JS string there.
+        assert inline_handlers(body) == [], endpoint
         checked += 1
     assert checked > 25
 
@@ -257,10 +276,10 @@ def test_user_text_is_escaped_in_pdf_html(app, campaign, users, as_lead, monkeyp
         "introduction": "Intro " + ATTACK, "action": "generate"})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     assert len(seen) == 2
-    for html in seen:
-        assert "&lt;img src=x" in html  # the text is there, as text
+    for document in seen:
+        assert "&lt;img src=x" in document  # the text is there, as text
         for marker in RAW_MARKERS:
-            assert marker not in html, marker
+            assert marker not in document, marker
 
 
 def test_search_json_is_json_not_html(campaign, users, as_viewer):
@@ -372,8 +391,6 @@ def test_sign_in_itself_needs_a_csrf_token(app, client, users):
 
 
 def test_every_form_on_every_page_carries_a_csrf_token(app, ours, as_admin):
-    import re
-
     app.config["WTF_CSRF_ENABLED"] = True
     values = ours.url_values(a_case_study(app))
     forms = 0
@@ -526,3 +543,50 @@ def test_join_by_id_alone_cannot_pull_in_people_from_other_campaigns(ours, their
     assert db.session.scalar(db.select(Engagement.id).filter_by(
         stakeholder_id=theirs.stakeholder_id, campaign_id=db.session.get(
             Engagement, ours.engagement_id).campaign_id)) is not None
+
+
+# --- Confirmation questions quote names as text, never as script ---------------------------
+
+QUOTE_BREAKER = "Quinn');alert(5);('"
+
+
+def test_a_name_in_a_confirmation_question_cannot_become_script(campaign, users, as_champion):
+    import html as html_module
+
+    engagement = factories.person(campaign, users["lead"], QUOTE_BREAKER)
+    db.session.commit()
+    page = as_champion.get(f"/campaigns/{campaign.slug}/stakeholders/"
+                           f"{engagement.stakeholder_id}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*/archive"[^>]*>', page).group(0)
+    assert "onsubmit" not in form
+    assert html_module.unescape(re.search(r'data-confirm="([^"]*)"', form).group(1)) == (
+        f"Archive {QUOTE_BREAKER}? They leave lists and pickers; their history stays.")
+
+
+def test_the_confirmation_still_asks_and_a_no_keeps_the_person(page, campaign, users):
+    from app.models import Stakeholder
+    from tests.conftest import browser_login
+
+    engagement = factories.person(campaign, users["lead"], QUOTE_BREAKER)
+    db.session.commit()
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append((dialog.type, dialog.message))
+        dialog.dismiss() if len(dialogs) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    browser_login(page, users["champion"])
+    page.goto(f"/campaigns/{campaign.slug}/stakeholders/{engagement.stakeholder_id}")
+    archive = page.locator("form[action$='/archive'] button")
+    archive.click()
+    page.wait_for_timeout(300)
+    db.session.expire_all()
+    assert db.session.get(Stakeholder, engagement.stakeholder_id).archived_at is None
+    archive.click()
+    page.wait_for_load_state()
+    page.wait_for_selector("text=Restore")
+    db.session.expire_all()
+    assert db.session.get(Stakeholder, engagement.stakeholder_id).archived_at is not None
+    assert [kind for kind, _ in dialogs] == ["confirm", "confirm"]
+    assert dialogs[0][1].startswith(f"Archive {QUOTE_BREAKER}?")
