@@ -590,3 +590,29 @@ def test_the_confirmation_still_asks_and_a_no_keeps_the_person(page, campaign, u
     assert db.session.get(Stakeholder, engagement.stakeholder_id).archived_at is not None
     assert [kind for kind, _ in dialogs] == ["confirm", "confirm"]
     assert dialogs[0][1].startswith(f"Archive {QUOTE_BREAKER}?")
+
+
+# --- Cookies and passwords ------------------------------------------------------------------
+
+
+def test_the_remember_me_cookie_is_as_guarded_as_the_session_cookie(app, client, users):
+    from app.config import Config
+
+    response = client.post("/login", data={"email": "lead@example.org", "remember": "y",
+                                           "password": "correct horse battery"})
+    assert response.status_code == 302
+    cookie = next(value for value in response.headers.getlist("Set-Cookie")
+                  if value.startswith("remember_token="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # Whoever turns on Secure for the session (SESSION_COOKIE_SECURE=1) gets it here too.
+    assert Config.REMEMBER_COOKIE_SECURE == Config.SESSION_COOKIE_SECURE
+
+
+def test_passwords_are_stored_hashed(app):
+    from app.auth.operations import create_user
+    from app.models import Role
+
+    user = create_user("new@example.org", "New", Role.viewer, "a long enough password")
+    assert "a long enough password" not in user.password_hash
+    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert user.check_password("a long enough password")
