@@ -616,3 +616,48 @@ def test_passwords_are_stored_hashed(app):
     assert "a long enough password" not in user.password_hash
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
     assert user.check_password("a long enough password")
+
+
+# --- Redirects stay on this site -------------------------------------------------------------
+
+NASTY_TARGETS = ("//evil.example/x", "/\\evil.example/x", "\\\\evil.example", "/\t/evil.example",
+                 "https://evil.example", "javascript:alert(1)", "/%5Cevil.example", " //evil.example")
+
+
+def same_site(location: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(location)
+    # A browser reads a backslash as a slash: "/\\host" would leave the site.
+    return (not parts.scheme and not parts.netloc and location.startswith("/")
+            and not location.startswith("//") and "\\" not in location)
+
+
+def test_follow_up_buttons_only_return_to_pages_of_this_site(ours, as_champion):
+    base = f"/campaigns/{ours.slug}/followups/{ours.follow_up_id}"
+    for target in NASTY_TARGETS:
+        for action in ("done", "reopen"):
+            response = as_champion.post(f"{base}/{action}", data={"next": target})
+            assert response.status_code == 302
+            assert same_site(response.headers["Location"]), (target, response.headers["Location"])
+    back = f"/campaigns/{ours.slug}/followups/?view=open&page=1"
+    response = as_champion.post(f"{base}/done", data={"next": back})
+    assert response.headers["Location"] == back
+
+
+def test_sign_in_only_goes_on_to_pages_of_this_site(client, users):
+    from urllib.parse import quote
+
+    for target in NASTY_TARGETS:
+        response = client.post(f"/login?next={quote(target)}", data={
+            "email": "viewer@example.org", "password": "correct horse battery"})
+        assert response.status_code == 302
+        assert same_site(response.headers["Location"]), (target, response.headers["Location"])
+        client.post("/logout")
+
+
+def test_only_leads_and_admins_start_campaigns(as_champion, as_viewer):
+    for client in (as_champion, as_viewer):
+        assert client.get("/campaigns/new").status_code == 403
+        assert client.post("/campaigns/new", data={"name": "Mine", "change": "x",
+                                                   "starts_on": "2026-01-01"}).status_code == 403
