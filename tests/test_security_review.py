@@ -620,8 +620,10 @@ def test_passwords_are_stored_hashed(app):
 
 # --- Redirects stay on this site -------------------------------------------------------------
 
-NASTY_TARGETS = ("//evil.example/x", "/\\evil.example/x", "\\\\evil.example", "/\t/evil.example",
-                 "https://evil.example", "javascript:alert(1)", "/%5Cevil.example", " //evil.example")
+NASTY_TARGETS = (
+    "//evil.example/x", "/\\evil.example/x", "\\\\evil.example", "/\t/evil.example",
+    "https://evil.example", "javascript:alert(1)", "/%5Cevil.example", " //evil.example",
+)
 
 
 def same_site(location: str) -> bool:
@@ -661,3 +663,30 @@ def test_only_leads_and_admins_start_campaigns(as_champion, as_viewer):
         assert client.get("/campaigns/new").status_code == 403
         assert client.post("/campaigns/new", data={"name": "Mine", "change": "x",
                                                    "starts_on": "2026-01-01"}).status_code == 403
+
+
+def test_an_unknown_email_costs_a_password_check_too(app, users, monkeypatch):
+    """Without it, a fast answer (no hash computed) tells which emails have accounts."""
+    import app.auth.operations as auth_operations
+    import app.models.user as user_model
+    from app.auth.operations import authenticate
+
+    checks = []
+
+    def counting(real):
+        def check(stored, password):
+            checks.append(stored)
+            return real(stored, password)
+        return check
+
+    monkeypatch.setattr(user_model, "check_password_hash",
+                        counting(user_model.check_password_hash))
+    if hasattr(auth_operations, "check_password_hash"):
+        monkeypatch.setattr(auth_operations, "check_password_hash",
+                            counting(auth_operations.check_password_hash))
+    users["viewer"].active = False
+    assert authenticate("nobody@example.org", "correct horse battery") is None
+    assert authenticate("viewer@example.org", "correct horse battery") is None
+    assert authenticate("lead@example.org", "wrong password here") is None
+    assert authenticate("lead@example.org", "correct horse battery") is users["lead"]
+    assert len(checks) == 4
