@@ -1,6 +1,9 @@
 """Form helpers every feature shares: enum selects, optional numbers, trimmed text."""
 
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
+
+from app.inputs import FIRST_YEAR, LAST_YEAR
 
 
 def enum_choices(enum_class) -> list[SelectChoice]:
@@ -32,3 +35,10 @@ def optional_int(value):
 def strip(value):
     """A filter that trims surrounding white space from text input."""
     return value.strip() if isinstance(value, str) else value
+
+
+def plausible_date(form, field):
+    """A validator for date fields: refuse years no campaign can have. It stops the chain, so
+    later checks never do arithmetic near year 1 or 9999 (where it would fail)."""
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise StopValidation(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")

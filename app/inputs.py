@@ -6,10 +6,24 @@ overflows differently in the second. Checking here, once, keeps every query stri
 and path id on both databases to a 4xx with a message instead of a 500.
 """
 
+from datetime import date
+
 from flask import abort, request
 
 #: The largest value of an INTEGER column (ids, counts) on PostgreSQL.
 MAX_ID = 2**31 - 1
+#: Years a typed date may have. Outside them it is a slip of the keyboard, and the date
+#: arithmetic on it (a time zone, a week's start, a day either side) would leave Python's
+#: years 1 to 9999 and fail.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def parse_day(text: str) -> date:
+    """A YYYY-MM-DD query argument as a date; ValueError for other text or an absurd year."""
+    day = date.fromisoformat(text)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{text!r} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return day
 
 
 def is_record_id(value) -> bool:

@@ -325,3 +325,73 @@ def test_report_render_refuses_bad_arguments(runner, campaign, tmp_path, argumen
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "r.pdf").exists()
+
+
+# --- Dates Python can parse but no calendar arithmetic survives (year 1, year 9999). ---
+
+
+@pytest.mark.parametrize("path", [
+    "conversations/?to=9999-12-31",
+    "conversations/?from=0001-01-01&to=0001-01-01",
+    "objections/?raised_to=9999-12-31",
+    "objections/?raised_from=0001-01-01&raised_to=0001-01-01",
+    "dashboard/?to=0001-01-01",
+    "dashboard/movement.csv?to=0001-01-01",
+    "report.pdf?to=0001-01-01",
+])
+def test_absurd_dates_in_filters_are_ignored_with_a_message(as_lead, campaign, path):
+    response = as_lead.get(url(campaign, path))
+    assert response.status_code == 200
+    if "csv" not in path and "pdf" not in path:
+        assert "date" in response.get_data(as_text=True)
+
+
+def test_conversation_in_year_one_is_refused(as_champion, campaign, users):
+    someone = person(campaign, users["lead"], "Ann Lee")
+    db.session.commit()
+    response = as_champion.post(url(campaign, "conversations/new"), data={
+        "occurred_at": "0001-01-01T00:00", "channel": "one_to_one", "duration_minutes": "30",
+        "attendees-0-engagement_id": str(someone.id), "attendees-0-stance_after": "neutral",
+    })
+    assert response.status_code == 400
+    assert count(Conversation) == 0
+
+
+@pytest.mark.parametrize("due", ["0001-01-01", "9999-12-31"])
+def test_follow_up_due_in_an_absurd_year_is_refused(as_champion, campaign, users, due):
+    response = as_champion.post(url(campaign, "followups/new"), data={
+        "description": "Send the deck", "owner_id": str(users["champion"].id), "due_on": due,
+    })
+    assert response.status_code == 400
+    assert count(FollowUp) == 0
+
+
+def test_objection_raised_in_year_one_is_refused(as_champion, campaign, users):
+    someone = person(campaign, users["lead"], "Ann Lee")
+    db.session.commit()
+    response = as_champion.post(url(campaign, "objections/new"), data={
+        "person": someone.stakeholder.email, "theme_id": str(theme(campaign).id),
+        "statement": "Too dear", "raised_on": "0001-01-01",
+    })
+    assert response.status_code == 400
+    assert count(Objection) == 0
+
+
+@pytest.mark.parametrize("starts, ends", [("0001-01-01", ""), ("2026-01-01", "9999-12-31")])
+def test_campaign_in_an_absurd_year_is_refused(as_lead, starts, ends):
+    from app.models import Campaign
+
+    before = count(Campaign)
+    response = as_lead.post("/campaigns/new", data={
+        "name": "Odd dates", "change": "Something", "goals": "Work together more effectively",
+        "phase": "embrace", "starts_on": starts, "ends_on": ends,
+    })
+    assert response.status_code == 400
+    assert count(Campaign) == before
+
+
+def test_briefing_meeting_in_year_9999_is_refused(as_lead, campaign):
+    response = as_lead.post(url(campaign, "briefings/new"), data={
+        "audience": "executive", "meeting_on": "9999-12-31", "action": "generate",
+    })
+    assert response.status_code == 400

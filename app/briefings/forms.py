@@ -23,7 +23,7 @@ from app.briefings.builder import (
     load_attendees,
 )
 from app.extensions import db
-from app.forms import enum_choices, enum_coerce, strip
+from app.forms import enum_choices, enum_coerce, plausible_date, strip
 from app.models import Landmine, Level, RiskArea, RiskStatus
 
 
@@ -137,7 +137,7 @@ class AttendeesField(Field):
 
 class BriefingForm(FlaskForm):
     audience = enum_select("Audience", Level, default=Level.executive)
-    meeting_on = DateField("Meeting date", validators=[Optional()])
+    meeting_on = DateField("Meeting date", validators=[Optional(), plausible_date])
     minutes = IntegerField(
         "Length (minutes)",
         validators=[

@@ -25,6 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.campaigns.operations import MEMBER_ROLES
+from app.forms import plausible_date
 from app.models import GOALS, Level, Phase, Stance
 
 MAX_OWN_GOALS = 10
@@ -47,7 +48,7 @@ class TargetForm(Form):
         "Share of people (%)", validators=[Optional(), NumberRange(0, 100, "Between 0 and 100.")]
     )
     min_stance = SelectField("At least", choices=TARGET_STANCES, default=Stance.supporter.name)
-    due_on = DateField("By", validators=[Optional()])
+    due_on = DateField("By", validators=[Optional(), plausible_date])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -90,8 +91,9 @@ class CampaignForm(FlaskForm):
         description="One per line.",
     )
     phase = SelectField("Phase", choices=PHASES, default=Phase.embrace.name)
-    starts_on = DateField("Starts on", validators=[InputRequired("Give the start date.")])
-    ends_on = DateField("Ends on", validators=[Optional()])
+    starts_on = DateField("Starts on",
+                          validators=[InputRequired("Give the start date."), plausible_date])
+    ends_on = DateField("Ends on", validators=[Optional(), plausible_date])
     target_executive = FormField(TargetForm, label="Executives")
     target_manager = FormField(TargetForm, label="Managers")
     target_worker = FormField(TargetForm, label="Workers")

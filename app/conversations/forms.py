@@ -35,7 +35,7 @@ from app.conversations.operations import (
 )
 from app.extensions import db
 from app.formatting import from_local, to_local, today_local
-from app.forms import optional_int
+from app.forms import optional_int, plausible_date
 from app.inputs import is_record_id
 from app.models import (
     Channel,
@@ -106,7 +106,8 @@ class ConversationDetailsForm(FlaskForm):
     """When, how and what was said: the part of a conversation that can be edited later."""
 
     occurred_at = DateTimeLocalField(
-        "When", format=list(LOCAL_FORMATS), validators=[InputRequired("Say when it happened.")]
+        "When", format=list(LOCAL_FORMATS),
+        validators=[InputRequired("Say when it happened."), plausible_date],
     )
     channel = SelectField("How", choices=channel_choices(), default=Channel.one_to_one.name)
     duration_minutes = IntegerField(
@@ -188,7 +189,7 @@ class FollowUpRow(Form):
         ],
     )
     owner_id = SelectField("Owner", coerce=int, choices=[])
-    due_on = DateField("Due", validators=[InputRequired("Give a due date.")])
+    due_on = DateField("Due", validators=[InputRequired("Give a due date."), plausible_date])
     about = SelectField("About", coerce=optional_int, choices=[])
 
 

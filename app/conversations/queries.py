@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.case_studies.library import current_library
 from app.extensions import db
 from app.formatting import from_local
-from app.inputs import is_record_id
+from app.inputs import is_record_id, parse_day
 from app.models import (
     Channel,
     Conversation,
@@ -47,7 +47,7 @@ def _parse_date(text: str, label: str, notes: list[str]) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return parse_day(text)
     except ValueError:
         notes.append(f"“{text}” is not a date; the {label} filter was ignored.")
         return None

@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.extensions import db
-from app.inputs import is_record_id
+from app.inputs import is_record_id, parse_day
 from app.models import (
     Campaign,
     CampaignTarget,
@@ -188,7 +188,7 @@ def departments(campaign: Campaign) -> list[str]:
 
 
 def _parse_day(raw: str | None) -> date | None:
-    return date.fromisoformat(raw) if raw else None
+    return parse_day(raw) if raw else None
 
 
 def parse_filters(args, campaign: Campaign, known_departments: list[str]):

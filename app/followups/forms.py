@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from app.conversations.forms import campaign_members, load_people, member_choices
 from app.formatting import today_local
+from app.forms import plausible_date
 
 
 class FollowUpForm(FlaskForm):
@@ -18,7 +19,7 @@ class FollowUpForm(FlaskForm):
         validators=[DataRequired("Say what needs doing."), Length(max=500, message="At most 500 characters.")],
     )
     owner_id = SelectField("Owner", coerce=int, choices=[])
-    due_on = DateField("Due", validators=[InputRequired("Give a due date.")])
+    due_on = DateField("Due", validators=[InputRequired("Give a due date."), plausible_date])
     engagement_id = IntegerField("About", widget=HiddenField.widget, validators=[Optional()])
 
     def __init__(self, campaign, author, *args, **kwargs):

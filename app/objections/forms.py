@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.extensions import db
 from app.formatting import today_local
+from app.forms import plausible_date
 from app.models import Level, ObjectionStatus, ObjectionTheme
 from app.objections.queries import find_engagement
 
@@ -100,7 +101,8 @@ class NewObjectionForm(ThemeChoiceMixin, FlaskForm):
         validators=[DataRequired(message="Say what was objected to."), Length(max=STATEMENT_MAX)],
         description="In the person's terms. Markdown allowed.",
     )
-    raised_on = DateField("Raised on", validators=[DataRequired(message="Give a date.")])
+    raised_on = DateField("Raised on",
+                          validators=[DataRequired(message="Give a date."), plausible_date])
     engagement = None
 
     def validate_person(self, field) -> None:

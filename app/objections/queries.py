@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.formatting import from_local, today_local, user_zone
+from app.inputs import parse_day
 from app.models import (
     Engagement,
     Level,
@@ -52,7 +53,7 @@ def _parse_date(text: str | None, label: str, messages: list[str]) -> date | Non
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return parse_day(text)
     except ValueError:
         messages.append(f"Ignored the “{label}” date: use the form YYYY-MM-DD.")
         return None
