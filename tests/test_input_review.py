@@ -317,6 +317,8 @@ def test_report_render_to_an_unwritable_path_says_so(runner, campaign, tmp_path)
     (["--campaign", "no-such-campaign"], "no campaign"),
     (["--from", "2026-13-45"], "2026-13-45"),
     (["--from", "2026-10-01", "--to", "2026-09-01"], "--from is after --to"),
+    (["--to", "0001-01-01"], "between 1900 and 2999"),
+    (["--from", "9999-12-31"], "between 1900 and 2999"),
 ])
 def test_report_render_refuses_bad_arguments(runner, campaign, tmp_path, arguments, message):
     if "--campaign" not in arguments:
@@ -395,3 +397,12 @@ def test_briefing_meeting_in_year_9999_is_refused(as_lead, campaign):
         "audience": "executive", "meeting_on": "9999-12-31", "action": "generate",
     })
     assert response.status_code == 400
+
+
+def test_briefing_render_refuses_a_meeting_in_year_9999(runner, campaign, tmp_path):
+    result = runner.invoke(args=["briefing", "render", "--campaign", campaign.slug,
+                                 "--audience", "manager", "--meeting", "9999-12-31",
+                                 "-o", str(tmp_path / "b.pdf")])
+    assert result.exit_code == 2
+    assert "between 1900 and 2999" in result.output
+    assert not (tmp_path / "b.pdf").exists()

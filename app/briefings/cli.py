@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from app.briefings import operations
 from app.briefings.builder import MAX_MINUTES, MIN_MINUTES, build_briefing, load_attendees
 from app.extensions import db
+from app.inputs import FIRST_YEAR, LAST_YEAR
 from app.models import Campaign, Engagement, Level, Membership, Role, Stakeholder, User
 from app.pdf import PdfError
 
@@ -84,6 +85,9 @@ def render(slug, audience, attendees, minutes, meeting_on, introduction, by_emai
         raise click.ClickException(f"No campaign with the slug {slug!r}.")
     if len(introduction) > 5000:
         raise click.ClickException("The introduction is longer than 5,000 characters.")
+    if meeting_on and not FIRST_YEAR <= meeting_on.year <= LAST_YEAR:
+        raise click.BadParameter(f"give a date between {FIRST_YEAR} and {LAST_YEAR}",
+                                 param_hint="--meeting")
     level = Level[audience.lower()]
     author = _author(campaign, by_email)
     engagements = _attendees(campaign, attendees)

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from app.dashboard.metrics import Filters, Scope
 from app.extensions import db
 from app.formatting import today_local
+from app.inputs import FIRST_YEAR, LAST_YEAR
 from app.models import Campaign
 from app.pdf import PdfError
 
@@ -37,6 +38,10 @@ def render_command(slug: str, date_from, date_to, output: Path) -> None:
         raise click.BadParameter(f"no campaign with the slug {slug!r}", param_hint="--campaign")
     date_from = date_from.date() if date_from else None
     date_to = date_to.date() if date_to else None
+    for hint, day in (("--from", date_from), ("--to", date_to)):
+        if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise click.BadParameter(f"give a date between {FIRST_YEAR} and {LAST_YEAR}",
+                                     param_hint=hint)
     if date_from and date_to and date_from > date_to:
         raise click.BadParameter("--from is after --to")
     # Templates expect a request (url_for, the user's time zone): render inside one.
