@@ -99,6 +99,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def register_blueprints(app: Flask) -> None:
     from flask_login import login_required
 
+    from app.inputs import refuse_unstorable_input
+
+    # First of all: input no column can hold is refused before any view or sign-in check.
+    app.before_request(refuse_unstorable_input)
     for views in _feature_modules("views"):
         for blueprint in getattr(views, "blueprints", (views.bp,)):
             app.register_blueprint(blueprint)

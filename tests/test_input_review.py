@@ -406,3 +406,15 @@ def test_briefing_render_refuses_a_meeting_in_year_9999(runner, campaign, tmp_pa
     assert result.exit_code == 2
     assert "between 1900 and 2999" in result.output
     assert not (tmp_path / "b.pdf").exists()
+
+
+def test_a_request_body_over_the_limit_is_refused(as_champion, campaign):
+    import io
+
+    big = io.BytesIO(b"name,email\n" + b"x" * (5 * 1024 * 1024))
+    response = as_champion.post(
+        f"/campaigns/{campaign.slug}/stakeholders/import",
+        data={"file": (big, "people.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413

@@ -5,12 +5,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.access import user_campaigns
 from app.extensions import db
-from app.inputs import refuse_unstorable_input
 
 bp = Blueprint("main", __name__)
-# App-wide, so every feature's query strings, forms and path ids are checked before its
-# views (and before the sign-in check: the refusal says nothing about the data).
-bp.before_app_request(refuse_unstorable_input)
 
 
 @bp.get("/")
