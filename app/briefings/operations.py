@@ -29,6 +29,32 @@ LANDMINE_FIELDS = ("word", "audiences", "suggestion", "reason")
 BRIEFING_FIELDS = ("audience", "meeting_on", "meeting_minutes", "introduction", "pdf_sha256")
 
 
+# --- The shared steps (every change is audited, then flushed) ---------------------------
+
+
+def _add(record, fields: tuple[str, ...], author):
+    """Store a new record and audit its fields as created."""
+    db.session.add(record)
+    db.session.flush()
+    audit.created(record, fields, user=author)
+    return record
+
+
+def _change(record, author, values: dict, action: str = "update") -> dict:
+    """Apply values to a record and audit what changed under the given action."""
+    changes = audit.apply_changes(record, values)
+    audit.record(record, action, changes, user=author)
+    db.session.flush()
+    return changes
+
+
+def _remove(record, fields: tuple[str, ...], author) -> None:
+    """Delete a record; the audit trail keeps what its fields said."""
+    audit.record(record, "delete", audit.snapshot(record, fields), user=author)
+    db.session.delete(record)
+    db.session.flush()
+
+
 # --- Key messages ----------------------------------------------------------------------
 
 
@@ -41,36 +67,26 @@ def add_key_message(campaign: Campaign, author, values: dict) -> KeyMessage:
             )
         )
         values = {**values, "position": (last or 0) + 1}
-    message = KeyMessage(campaign_id=campaign.id, **values)
-    db.session.add(message)
-    db.session.flush()
-    audit.created(message, KEY_MESSAGE_FIELDS, user=author)
-    return message
+    return _add(KeyMessage(campaign_id=campaign.id, **values), KEY_MESSAGE_FIELDS, author)
 
 
 def update_key_message(message: KeyMessage, author, values: dict) -> dict:
     """Edit a key message; returns what changed."""
     if values.get("position") is None:
         values = {key: value for key, value in values.items() if key != "position"}
-    changes = audit.apply_changes(message, values)
-    audit.record(message, "update", changes, user=author)
-    db.session.flush()
-    return changes
+    return _change(message, author, values)
 
 
 def archive_key_message(message: KeyMessage, author) -> None:
     """Stop using a message in new briefings; exposures to it stay counted."""
     if message.archived_at is None:
-        changes = audit.apply_changes(message, {"archived_at": datetime.now(UTC)})
-        audit.record(message, "archive", changes, user=author)
-        db.session.flush()
+        _change(message, author, {"archived_at": datetime.now(UTC)}, "archive")
 
 
 def restore_key_message(message: KeyMessage, author) -> None:
+    """Use an archived message in new briefings again."""
     if message.archived_at is not None:
-        changes = audit.apply_changes(message, {"archived_at": None})
-        audit.record(message, "restore", changes, user=author)
-        db.session.flush()
+        _change(message, author, {"archived_at": None}, "restore")
 
 
 # --- Risk checklist --------------------------------------------------------------------
@@ -82,25 +98,17 @@ def add_risk_item(campaign: Campaign, author, values: dict) -> RiskItem:
         db.select(db.func.max(RiskItem.position)).where(RiskItem.campaign_id == campaign.id)
     )
     item = RiskItem(campaign_id=campaign.id, position=(last or 0) + 1, **values)
-    db.session.add(item)
-    db.session.flush()
-    audit.created(item, RISK_FIELDS, user=author)
-    return item
+    return _add(item, RISK_FIELDS, author)
 
 
 def update_risk_item(item: RiskItem, author, values: dict) -> dict:
     """Change a checklist line's status, owner, notes or wording."""
-    changes = audit.apply_changes(item, values)
-    audit.record(item, "update", changes, user=author)
-    db.session.flush()
-    return changes
+    return _change(item, author, values)
 
 
 def remove_risk_item(item: RiskItem, author) -> None:
     """Take a line off the checklist (the audit trail keeps what it said)."""
-    audit.record(item, "delete", audit.snapshot(item, RISK_FIELDS), user=author)
-    db.session.delete(item)
-    db.session.flush()
+    _remove(item, RISK_FIELDS, author)
 
 
 # --- Landmine words --------------------------------------------------------------------
@@ -108,24 +116,17 @@ def remove_risk_item(item: RiskItem, author) -> None:
 
 def add_landmine(campaign: Campaign, author, values: dict) -> Landmine:
     """A new word to warn about, for the given audiences."""
-    landmine = Landmine(campaign_id=campaign.id, **values)
-    db.session.add(landmine)
-    db.session.flush()
-    audit.created(landmine, LANDMINE_FIELDS, user=author)
-    return landmine
+    return _add(Landmine(campaign_id=campaign.id, **values), LANDMINE_FIELDS, author)
 
 
 def update_landmine(landmine: Landmine, author, values: dict) -> dict:
-    changes = audit.apply_changes(landmine, values)
-    audit.record(landmine, "update", changes, user=author)
-    db.session.flush()
-    return changes
+    """Change a landmine word, its audiences, suggestion or reason; returns what changed."""
+    return _change(landmine, author, values)
 
 
 def remove_landmine(landmine: Landmine, author) -> None:
-    audit.record(landmine, "delete", audit.snapshot(landmine, LANDMINE_FIELDS), user=author)
-    db.session.delete(landmine)
-    db.session.flush()
+    """Take a word off the list (the audit trail keeps what it said)."""
+    _remove(landmine, LANDMINE_FIELDS, author)
 
 
 # --- Rendering and generating ----------------------------------------------------------

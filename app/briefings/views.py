@@ -213,6 +213,31 @@ def new():
     return _render_builder(form, draft)
 
 
+# --- The editing flow shared by messages, risks and landmine words ---------------------
+
+
+def _form_page(form, template: str, context: dict, save):
+    """GET shows the form; a POST that fails validation shows it again with what was typed
+    (400, nothing written); otherwise `save()` runs the operation and returns the flash
+    message and the address to go to, and the change is committed once."""
+    if request.method == "GET":
+        return render_template(template, form=form, **context)
+    if not form.validate():
+        return render_template(template, form=form, **context), 400
+    message, target = save()
+    db.session.commit()
+    flash(message, "success")
+    return redirect(target)
+
+
+def _act(operation, record, message: str, target: str):
+    """Run a one-click operation (archive, restore, delete) on a record, commit, go back."""
+    operation(record, current_user)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(target)
+
+
 # --- Key messages ----------------------------------------------------------------------
 
 
@@ -249,8 +274,16 @@ def messages():
                            archived=archived, heard=heard)
 
 
-def _message_form_page(form, message, status=200):
-    return render_template("briefings/message_form.html", form=form, message=message), status
+MESSAGE_FORM = "briefings/message_form.html"
+
+
+def _message_values(form) -> dict:
+    return {"level": form.level.data, "title": form.title.data, "body": form.body.data or "",
+            "position": form.position.data}
+
+
+def _messages_url(message: KeyMessage) -> str:
+    return url_for(".messages", level=message.level.name)
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])
@@ -259,17 +292,12 @@ def message_new():
     form = KeyMessageForm()
     if request.method == "GET":
         form.level.data = Level.parse(request.args.get("level")) or Level.executive
-        return _message_form_page(form, None)
-    if not form.validate():
-        return _message_form_page(form, None, 400)
-    message = operations.add_key_message(
-        g.campaign, current_user,
-        {"level": form.level.data, "title": form.title.data, "body": form.body.data or "",
-         "position": form.position.data},
-    )
-    db.session.commit()
-    flash("Key message added.", "success")
-    return redirect(url_for(".messages", level=message.level.name))
+
+    def save():
+        message = operations.add_key_message(g.campaign, current_user, _message_values(form))
+        return "Key message added.", _messages_url(message)
+
+    return _form_page(form, MESSAGE_FORM, {"message": None}, save)
 
 
 @bp.route("/messages/<int:message_id>/edit", methods=["GET", "POST"])
@@ -277,38 +305,28 @@ def message_new():
 def message_edit(message_id: int):
     message = get_in_campaign(KeyMessage, message_id)
     form = KeyMessageForm(obj=message)
-    if request.method == "GET":
-        return _message_form_page(form, message)
-    if not form.validate():
-        return _message_form_page(form, message, 400)
-    operations.update_key_message(
-        message, current_user,
-        {"level": form.level.data, "title": form.title.data, "body": form.body.data or "",
-         "position": form.position.data},
-    )
-    db.session.commit()
-    flash("Key message saved.", "success")
-    return redirect(url_for(".messages", level=message.level.name))
+
+    def save():
+        operations.update_key_message(message, current_user, _message_values(form))
+        return "Key message saved.", _messages_url(message)
+
+    return _form_page(form, MESSAGE_FORM, {"message": message}, save)
 
 
 @bp.post("/messages/<int:message_id>/archive")
 @requires(Role.lead)
 def message_archive(message_id: int):
     message = get_in_campaign(KeyMessage, message_id)
-    operations.archive_key_message(message, current_user)
-    db.session.commit()
-    flash(f"“{message.title}” archived: new briefings leave it out.", "success")
-    return redirect(url_for(".messages", level=message.level.name))
+    return _act(operations.archive_key_message, message,
+                f"“{message.title}” archived: new briefings leave it out.", _messages_url(message))
 
 
 @bp.post("/messages/<int:message_id>/restore")
 @requires(Role.lead)
 def message_restore(message_id: int):
     message = get_in_campaign(KeyMessage, message_id)
-    operations.restore_key_message(message, current_user)
-    db.session.commit()
-    flash(f"“{message.title}” is back in use.", "success")
-    return redirect(url_for(".messages", level=message.level.name))
+    return _act(operations.restore_key_message, message,
+                f"“{message.title}” is back in use.", _messages_url(message))
 
 
 # --- Risk checklist --------------------------------------------------------------------
@@ -343,8 +361,7 @@ def risks():
                            statuses=list(RiskStatus))
 
 
-def _risk_form_page(form, item, status=200):
-    return render_template("briefings/risk_form.html", form=form, item=item), status
+RISK_FORM = "briefings/risk_form.html"
 
 
 def _risk_values(form) -> dict:
@@ -358,13 +375,12 @@ def risk_new():
     form = RiskItemForm()
     if request.method == "GET":
         form.area.data = RiskArea.parse(request.args.get("area")) or RiskArea.technical
-        return _risk_form_page(form, None)
-    if not form.validate():
-        return _risk_form_page(form, None, 400)
-    operations.add_risk_item(g.campaign, current_user, _risk_values(form))
-    db.session.commit()
-    flash("Checklist item added.", "success")
-    return redirect(url_for(".risks"))
+
+    def save():
+        operations.add_risk_item(g.campaign, current_user, _risk_values(form))
+        return "Checklist item added.", url_for(".risks")
+
+    return _form_page(form, RISK_FORM, {"item": None}, save)
 
 
 @bp.route("/risks/<int:risk_id>/edit", methods=["GET", "POST"])
@@ -372,24 +388,19 @@ def risk_new():
 def risk_edit(risk_id: int):
     item = get_in_campaign(RiskItem, risk_id)
     form = RiskItemForm(obj=item)
-    if request.method == "GET":
-        return _risk_form_page(form, item)
-    if not form.validate():
-        return _risk_form_page(form, item, 400)
-    operations.update_risk_item(item, current_user, _risk_values(form))
-    db.session.commit()
-    flash(f"{item.area.label}: saved.", "success")
-    return redirect(url_for(".risks") + f"#risk-{item.id}")
+
+    def save():
+        operations.update_risk_item(item, current_user, _risk_values(form))
+        return f"{item.area.label}: saved.", url_for(".risks") + f"#risk-{item.id}"
+
+    return _form_page(form, RISK_FORM, {"item": item}, save)
 
 
 @bp.post("/risks/<int:risk_id>/delete")
 @requires(Role.lead)
 def risk_delete(risk_id: int):
     item = get_in_campaign(RiskItem, risk_id)
-    operations.remove_risk_item(item, current_user)
-    db.session.commit()
-    flash("Checklist item removed.", "success")
-    return redirect(url_for(".risks"))
+    return _act(operations.remove_risk_item, item, "Checklist item removed.", url_for(".risks"))
 
 
 # --- Landmine words --------------------------------------------------------------------
@@ -417,8 +428,7 @@ def landmines():
                            check_level=check_level, hits=hits)
 
 
-def _landmine_form_page(form, landmine, status=200):
-    return render_template("briefings/landmine_form.html", form=form, landmine=landmine), status
+LANDMINE_FORM = "briefings/landmine_form.html"
 
 
 def _landmine_values(form) -> dict:
@@ -433,13 +443,12 @@ def landmine_new():
     form = LandmineForm(campaign=g.campaign)
     if request.method == "GET":
         form.audiences.data = [Level.executive.name, Level.manager.name]
-        return _landmine_form_page(form, None)
-    if not form.validate():
-        return _landmine_form_page(form, None, 400)
-    operations.add_landmine(g.campaign, current_user, _landmine_values(form))
-    db.session.commit()
-    flash(f"“{form.word.data}” added to the landmine words.", "success")
-    return redirect(url_for(".landmines"))
+
+    def save():
+        operations.add_landmine(g.campaign, current_user, _landmine_values(form))
+        return f"“{form.word.data}” added to the landmine words.", url_for(".landmines")
+
+    return _form_page(form, LANDMINE_FORM, {"landmine": None}, save)
 
 
 @bp.route("/landmines/<int:landmine_id>/edit", methods=["GET", "POST"])
@@ -447,24 +456,20 @@ def landmine_new():
 def landmine_edit(landmine_id: int):
     landmine = get_in_campaign(Landmine, landmine_id)
     form = LandmineForm(obj=landmine, campaign=g.campaign, landmine=landmine)
-    if request.method == "GET":
-        return _landmine_form_page(form, landmine)
-    if not form.validate():
-        return _landmine_form_page(form, landmine, 400)
-    operations.update_landmine(landmine, current_user, _landmine_values(form))
-    db.session.commit()
-    flash(f"“{landmine.word}” saved.", "success")
-    return redirect(url_for(".landmines"))
+
+    def save():
+        operations.update_landmine(landmine, current_user, _landmine_values(form))
+        return f"“{landmine.word}” saved.", url_for(".landmines")
+
+    return _form_page(form, LANDMINE_FORM, {"landmine": landmine}, save)
 
 
 @bp.post("/landmines/<int:landmine_id>/delete")
 @requires(Role.lead)
 def landmine_delete(landmine_id: int):
     landmine = get_in_campaign(Landmine, landmine_id)
-    operations.remove_landmine(landmine, current_user)
-    db.session.commit()
-    flash(f"“{landmine.word}” removed.", "success")
-    return redirect(url_for(".landmines"))
+    return _act(operations.remove_landmine, landmine, f"“{landmine.word}” removed.",
+                url_for(".landmines"))
 
 
 @bp.app_template_global()
