@@ -123,6 +123,21 @@ def stance_rank(column):
     return case({stance.name: rank for stance, rank in STANCE_RANK.items()}, value=column)
 
 
+def _current_people(campaign_id: int) -> list:
+    """WHERE conditions for the campaign's people not archived (Engagement joined to
+    Stakeholder)."""
+    return [Engagement.campaign_id == campaign_id, Stakeholder.archived_at.is_(None)]
+
+
+def _counted_page(query, limit: int | None) -> tuple[int, list]:
+    """(the `total` window count every row carries, the first `limit` rows): one statement
+    gives both the list and how many there are in all."""
+    if limit is not None:
+        query = query.limit(limit)
+    rows = db.session.execute(query).all()
+    return (rows[0].total if rows else 0), rows
+
+
 def at_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
@@ -177,8 +192,7 @@ def departments(campaign: Campaign) -> list[str]:
             db.select(Stakeholder.department)
             .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)
             .where(
-                Engagement.campaign_id == campaign.id,
-                Stakeholder.archived_at.is_(None),
+                *_current_people(campaign.id),
                 Stakeholder.department != "",
             )
             .distinct()
@@ -783,10 +797,7 @@ def never_contacted(scope: Scope, limit: int | None = 10) -> tuple[int, list[Per
         )
         .order_by(Stakeholder.influence.desc(), Stakeholder.name, Stakeholder.id)
     )
-    if limit is not None:
-        query = query.limit(limit)
-    rows = db.session.execute(query).all()
-    total = rows[0].total if rows else 0
+    total, rows = _counted_page(query, limit)
     return total, [PersonRow(*row[:7]) for row in rows]
 
 
@@ -965,18 +976,14 @@ def manager_alignment(scope: Scope, limit: int | None = 15) -> tuple[int, list[M
         .join(Stakeholder, Stakeholder.id == Engagement.stakeholder_id)
         .join(per_manager, per_manager.c.manager_id == Stakeholder.id)
         .where(
-            Engagement.campaign_id == scope.campaign.id,
-            Stakeholder.archived_at.is_(None),
+            *_current_people(scope.campaign.id),
             Stakeholder.level.in_((Level.manager, Level.executive)),
             Engagement.stance.in_((Stance.sceptic, Stance.blocker)),
             *scope.people_filter(),
         )
         .order_by(per_manager.c.reports.desc(), Stakeholder.name, Stakeholder.id)
     )
-    if limit is not None:
-        query = query.limit(limit)
-    rows = db.session.execute(query).all()
-    total = rows[0].total if rows else 0
+    total, rows = _counted_page(query, limit)
     return total, [
         ManagerRow(
             *row[:6],
@@ -1298,10 +1305,7 @@ def overdue_follow_ups(scope: Scope, limit: int | None = 10) -> tuple[int, list[
         )
         .order_by(FollowUp.due_on, FollowUp.id)
     )
-    if limit is not None:
-        query = query.limit(limit)
-    rows = db.session.execute(query).all()
-    total = rows[0].total if rows else 0
+    total, rows = _counted_page(query, limit)
     return total, [
         OverdueRow(description, due_on, (scope.today - due_on).days, owner_name, person_id,
                    person_name)
@@ -1388,8 +1392,7 @@ def next_conversations(scope: Scope, limit: int | None = 10) -> list[NextRow]:
         .join(Stakeholder, Stakeholder.id == Engagement.stakeholder_id)
         .outerjoin(counts, counts.c.manager_id == Stakeholder.id)
         .where(
-            Engagement.campaign_id == scope.campaign.id,
-            Stakeholder.archived_at.is_(None),
+            *_current_people(scope.campaign.id),
             rank_target.is_not(None),
             or_(rank_now.is_(None), rank_now < rank_target),
             *scope.people_filter(),
@@ -1479,8 +1482,7 @@ def reporting_tree(scope: Scope) -> tuple[list[TreeNode], int]:
         .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)
         .outerjoin(counts, counts.c.manager_id == Stakeholder.id)
         .where(
-            Engagement.campaign_id == scope.campaign.id,
-            Stakeholder.archived_at.is_(None),
+            *_current_people(scope.campaign.id),
             root_condition,
         )
         .order_by(reports.desc(), Stakeholder.name, Stakeholder.id)
