@@ -19,7 +19,7 @@ from app.models import (
     StanceChange,
 )
 from app.objections.operations import raise_objection
-from app.stakeholders.operations import change_stance, stance_at
+from app.stakeholders.operations import change_stance, standings
 
 CONVERSATION_FIELDS = ("occurred_at", "channel", "duration_minutes", "subject", "summary")
 
@@ -106,15 +106,18 @@ def log_conversation(campaign: Campaign, author, data: ConversationInput) -> Con
         subject=data.subject.strip(),
         summary=data.summary,
         author_id=getattr(author, "id", None),
+        attendees=[],  # a new conversation has none yet: no need to ask the database
     )
     db.session.add(conversation)
     db.session.flush()
     audit.created(conversation, CONVERSATION_FIELDS, user=author)
 
+    # A back-dated conversation starts from where each person stood on that day.
+    standing = standings((attendee.engagement.id for attendee in data.attendees),
+                         data.occurred_at)
     for attendee in data.attendees:
         engagement = attendee.engagement
-        # A back-dated conversation starts from where the person stood on that day.
-        before = stance_at(engagement, data.occurred_at) or engagement.stance
+        before = standing[engagement.id].at_moment or engagement.stance
         after = attendee.stance_after or before
         conversation.attendees.append(
             ConversationAttendee(engagement=engagement, stance_before=before, stance_after=after)
@@ -125,6 +128,7 @@ def log_conversation(campaign: Campaign, author, data: ConversationInput) -> Con
             user=author, stakeholder_id=engagement.stakeholder_id,
         )
         change_stance(engagement, after, author, at=data.occurred_at, conversation=conversation,
+                      standing=standing[engagement.id],
                       reason=f"After {data.channel.label.lower()} on {data.occurred_at:%d %b %Y}")
         if engagement.last_contact_at is None or engagement.last_contact_at < data.occurred_at:
             engagement.last_contact_at = data.occurred_at

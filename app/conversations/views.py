@@ -75,11 +75,13 @@ def new():
             db.session.rollback()
             _refuse(form, error)
         else:
-            db.session.commit()
+            # Read what the answer needs before the commit expires it all.
             count = len(conversation.attendees)
+            target = url_for(".show", conversation_id=conversation.id)
+            db.session.commit()
             flash(f"Conversation logged with {count} {'person' if count == 1 else 'people'}.",
                   "success")
-            return redirect(url_for(".show", conversation_id=conversation.id))
+            return redirect(target)
     status = 400 if request.method == "POST" else 200
     return render_template("conversations/new.html", form=form), status
 

@@ -132,14 +132,48 @@ def update_stakeholder(stakeholder: Stakeholder, author, person: dict, *, campai
     return changes
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stood at a moment, and where they stand now if they moved since."""
+
+    at_moment: Stance | None
+    #: The newest move after the moment (a back-dated entry lands behind it), else None.
+    since: Stance | None = None
+
+
+def standings(engagement_ids, moment: datetime) -> dict[int, Standing]:
+    """For each engagement, its Standing at `moment`: one query however many people.
+
+    Each half of the answer is the newest move on its side of the moment, found through
+    the (engagement, changed_at) index however long the person's history is.
+    """
+    ids = list(engagement_ids)
+    if not ids:
+        return {}
+
+    def newest(*conditions):
+        return (
+            db.select(StanceChange.to_stance)
+            .where(StanceChange.engagement_id == Engagement.id, *conditions)
+            .order_by(StanceChange.changed_at.desc(), StanceChange.id.desc())
+            .limit(1)
+            .correlate(Engagement)
+            .scalar_subquery()
+        )
+
+    rows = db.session.execute(
+        db.select(
+            Engagement.id,
+            newest(StanceChange.changed_at <= moment),
+            newest(StanceChange.changed_at > moment),
+        ).where(Engagement.id.in_(ids))
+    )
+    return {engagement_id: Standing(at_moment, since) for engagement_id, at_moment, since in rows}
+
+
 def stance_at(engagement: Engagement, moment: datetime) -> Stance | None:
     """Where the person stood at `moment`, from the stance history."""
-    return db.session.scalar(
-        db.select(StanceChange.to_stance)
-        .where(StanceChange.engagement_id == engagement.id, StanceChange.changed_at <= moment)
-        .order_by(StanceChange.changed_at.desc(), StanceChange.id.desc())
-        .limit(1)
-    )
+    return standings([engagement.id], moment)[engagement.id].at_moment
 
 
 def change_stance(
@@ -150,25 +184,18 @@ def change_stance(
     at: datetime | None = None,
     reason: str = "",
     conversation=None,
+    standing: Standing | None = None,
 ) -> StanceChange | None:
     """Record a move to `to_stance` at `at` (back-dating allowed).
 
     The engagement's current stance is then the latest move by date, so a back-dated
     entry never overrides a newer one. Returns None when the stance did not change.
+    A caller that already holds the person's `standing` at `at` passes it along.
     """
     at = at or datetime.now(UTC)
-    # One look at the newest move answers both "where did they stand before?" and "is this
-    # now the current stance?" unless the move is back-dated behind it.
-    newest = db.session.execute(
-        db.select(StanceChange.to_stance, StanceChange.changed_at)
-        .where(StanceChange.engagement_id == engagement.id)
-        .order_by(StanceChange.changed_at.desc(), StanceChange.id.desc())
-        .limit(1)
-    ).first()
-    if newest is None or at >= newest.changed_at:
-        before, current = (newest.to_stance if newest else None), to_stance
-    else:
-        before, current = stance_at(engagement, at), newest.to_stance
+    if standing is None:
+        standing = standings([engagement.id], at)[engagement.id]
+    before, current = standing.at_moment, standing.since or to_stance
     if before is to_stance:
         return None
     change = StanceChange(

@@ -14,7 +14,13 @@ from app.conversations.operations import (
 )
 from app.extensions import db
 from app.models import AuditEvent, Channel, ObjectionStatus, Stance, StanceChange
-from app.stakeholders.operations import StakeholderError, change_stance, update_stakeholder
+from app.stakeholders.operations import (
+    Standing,
+    StakeholderError,
+    change_stance,
+    standings,
+    update_stakeholder,
+)
 from tests.factories import conversation, person, theme
 
 
@@ -106,3 +112,40 @@ def test_back_dated_conversation_records_the_stance_of_that_day(campaign, users)
     attendance = talk.attendees[0]
     assert (attendance.stance_before, attendance.stance_after) == (Stance.sceptic, Stance.neutral)
     assert ann.stance is Stance.supporter  # the newer move still stands
+
+
+def test_standings_answer_for_many_people_at_a_moment(campaign, users):
+    now = datetime.now(UTC)
+    ann = person(campaign, users["lead"], "Ann", stance=Stance.sceptic)
+    bob = person(campaign, users["lead"], "Bob", stance=Stance.neutral)
+    change_stance(ann, Stance.neutral, users["lead"], at=now - timedelta(days=20))
+    change_stance(ann, Stance.supporter, users["lead"], at=now - timedelta(days=2))
+    change_stance(bob, Stance.blocker, users["lead"], at=now - timedelta(days=30))
+    db.session.commit()
+    ten_days_ago = now - timedelta(days=10)
+    assert standings([ann.id, bob.id], ten_days_ago) == {
+        # Ann stood at neutral then and has moved since; Bob has not moved since.
+        ann.id: Standing(Stance.neutral, Stance.supporter),
+        bob.id: Standing(Stance.blocker, None),
+    }
+    # Before anyone joined, there is nothing to stand on.
+    long_ago = now - timedelta(days=3650)
+    assert standings([ann.id], long_ago)[ann.id].at_moment is None
+    assert standings([], now) == {}
+
+
+def test_logging_reads_each_attendees_history_once_for_all(campaign, users, count_queries):
+    """The SELECTs behind logging a conversation do not grow with its attendees."""
+    def selects_for(attendees: int) -> int:
+        people = [person(campaign, users["lead"], f"P{attendees}-{n}", stance=Stance.neutral)
+                  for n in range(attendees)]
+        db.session.commit()
+        # Loaded, as the form has them when the request logs the conversation.
+        [campaign.id, users["lead"].id, *(p.stance for p in people)]
+        with count_queries() as counter:
+            conversation(campaign, users["lead"], *people,
+                         stances={p: Stance.supporter for p in people})
+        db.session.rollback()
+        return sum(1 for sql in counter.statements if sql.lstrip().upper().startswith("SELECT"))
+
+    assert selects_for(1) == selects_for(6)
