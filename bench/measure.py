@@ -42,16 +42,32 @@ class Row:
         return self.median_ms / self.floor_ms if self.floor_ms else float("inf")
 
 
-def median_ms(fn: Callable[[], object], repeat: int = 20, warmup: int = 1) -> float:
-    """Median wall time of `fn()` in milliseconds over `repeat` runs, after `warmup` runs."""
-    for _ in range(warmup):
-        fn()
+def median_ms(
+    fn: Callable[[], object],
+    repeat: int = 20,
+    warmup: int = 1,
+    *,
+    after: Callable[[], object] | None = None,
+) -> float:
+    """Median wall time of `fn()` in milliseconds over `repeat` runs, after `warmup` runs.
+
+    `after()`, if given, runs untimed after each call (e.g. what a browser would do next).
+    """
     times = []
-    for _ in range(repeat):
+    for run in range(warmup + repeat):
         start = time.perf_counter()
         fn()
-        times.append((time.perf_counter() - start) * 1000)
+        elapsed = (time.perf_counter() - start) * 1000
+        if run >= warmup:
+            times.append(elapsed)
+        if after is not None:
+            after()
     return statistics.median(times)
+
+
+def _is_parameter_sets(parameters) -> bool:
+    return (isinstance(parameters, list | tuple) and bool(parameters)
+            and isinstance(parameters[0], list | tuple | dict))
 
 
 def capture_statements(app, fn: Callable[[], object]) -> list[Statement]:
@@ -65,7 +81,10 @@ def capture_statements(app, fn: Callable[[], object]) -> list[Statement]:
 
     def record(conn, cursor, statement, parameters, context, executemany):
         if not _SKIP.match(statement):
-            captured.append(Statement(statement, parameters, executemany))
+            # SQLAlchemy's "insertmanyvalues" reports executemany for a batch it then sends
+            # with execute(): only a sequence of parameter sets is a real executemany.
+            many = executemany and _is_parameter_sets(parameters)
+            captured.append(Statement(statement, parameters, many))
 
     event.listen(engine, "before_cursor_execute", record)
     try:
