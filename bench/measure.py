@@ -65,6 +65,16 @@ def median_ms(
     return statistics.median(times)
 
 
+def read_flashes(client) -> None:
+    """What a browser does after a form's redirect: show (and so clear) its flash messages.
+
+    A bench that POSTs again without following the redirect would otherwise carry every
+    unread message in the session cookie of each later request.
+    """
+    with client.session_transaction() as session:
+        session.pop("_flashes", None)
+
+
 def _is_parameter_sets(parameters) -> bool:
     return (isinstance(parameters, list | tuple) and bool(parameters)
             and isinstance(parameters[0], list | tuple | dict))
