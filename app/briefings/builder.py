@@ -182,6 +182,8 @@ class BriefingItem:
     dropped: bool = False
     #: Offered but left out unless the presenter keeps it (a runner-up case study).
     optional: bool = False
+    #: Left out of a first draft to fit the page budget; the presenter can keep it again.
+    fitted: bool = False
 
 
 @dataclass
@@ -230,6 +232,8 @@ class BriefingDraft:
     hits: list[Hit] = field(default_factory=list)
     #: Filled once the PDF is rendered: the page count decides the budget.
     pages: int | None = None
+    #: The campaign's landmine words, kept to check the text again after a change.
+    landmines: list[Landmine] = field(default_factory=list, repr=False)
 
     @property
     def budget_pages(self) -> int:
@@ -271,6 +275,20 @@ class BriefingDraft:
             if item.objections is not None
             for raised in item.objections.raised
         ]
+
+    def spare_case(self) -> BriefingItem | None:
+        """The last kept case study while more than one is kept: what a first draft can
+        leave out to fit its pages (the first case, the best fit, always stays)."""
+        cases = [item for item in self.kept if item.kind == "case_study"]
+        return cases[-1] if len(cases) > 1 else None
+
+    def derive(self) -> None:
+        """Work out again what follows from the kept items: the managers' agenda, the
+        workers' day-to-day list and the landmine words in the text."""
+        self.agenda = (plan_agenda(self.kept, self.introduction, self.minutes)
+                       if self.audience is Level.manager else [])
+        self.day_to_day = plan_day_to_day(self.kept) if self.audience is Level.worker else []
+        self.hits = find_landmines(briefing_text(self), self.audience, self.landmines)
 
     @property
     def over_budget(self) -> bool:
@@ -823,10 +841,7 @@ def build_briefing(
         minutes=minutes,
         introduction=introduction or "",
         items=_arrange(items, order, drops),
+        landmines=_landmines(campaign),
     )
-    if audience is Level.manager:
-        draft.agenda = plan_agenda(draft.kept, draft.introduction, minutes)
-    if audience is Level.worker:
-        draft.day_to_day = plan_day_to_day(draft.kept)
-    draft.hits = find_landmines(briefing_text(draft), audience, _landmines(campaign))
+    draft.derive()
     return draft

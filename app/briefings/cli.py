@@ -104,7 +104,8 @@ def render(slug, audience, attendees, minutes, meeting_on, introduction, by_emai
             introduction=introduction,
         )
         try:
-            briefing = operations.generate_briefing(draft, author)
+            pdf = operations.render_within_budget(draft)
+            briefing = operations.generate_briefing(draft, author, pdf)
         except PdfError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from error
@@ -117,6 +118,9 @@ def render(slug, audience, attendees, minutes, meeting_on, introduction, by_emai
 
     click.echo(f"Wrote {output} (briefing {briefing.id}, sha256 {briefing.pdf_sha256}).")
     click.echo(f"Pages: {draft.budget_status}.")
+    for item in draft.items:
+        if item.fitted:
+            click.echo(f"Left out to fit the {draft.budget_pages}-page budget: {item.title}.")
     click.echo(
         f"Contains {len(draft.message_ids)} key messages, "
         f"{len(draft.objection_ids)} attendee objections, "

@@ -190,7 +190,7 @@ def new():
         form.minutes.data = form.minutes.data or DEFAULT_MINUTES
         draft = _build(form)
         try:
-            operations.render_briefing_pdf(draft)
+            operations.render_within_budget(draft)
         except PdfError as error:
             return _render_builder(form, draft, 200, str(error))
         return _render_builder(form, draft)
