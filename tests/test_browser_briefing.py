@@ -17,7 +17,7 @@ URL = "/campaigns/collaboration-platform-rollout/briefings"
 
 def pick(page, term: str, name: str) -> None:
     page.fill("#attendee-search", term)
-    page.locator("#attendee-results .gs-result", has_text=name).click()
+    page.locator("#attendee-results [role=option]", has_text=name).click()
     page.locator("#attendee-chips .gs-chip", has_text=name).wait_for()
 
 

@@ -3,7 +3,8 @@
    A picker is an element with [data-picker] holding a text input and a [data-picker-results]
    list; it calls the stakeholder search endpoint (data-search-url) as the user types and
    hands the chosen person to a callback. The conversation form uses it to add attendee
-   rows; the follow-up form uses it to choose whom a follow-up is about. */
+   rows, the briefing builder to add attendee chips, and the follow-up form to choose
+   whom a follow-up is about. */
 (function () {
   "use strict";
 
