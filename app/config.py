@@ -1,6 +1,7 @@
 """Configuration defaults; every value can be overridden from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,8 @@ class Config:
     # "Keep me signed in" outlives the session cookie: it must be no easier to send or steal.
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    #: and no longer-lived than a fortnight of meetings (Flask-Login's default is a year).
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14")))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     #: Failed sign-ins allowed per address before /login answers 429.
