@@ -78,7 +78,8 @@
         });
         const text = el("span", { class: "flex-grow-1 text-truncate" });
         text.append(el("span", { class: "fw-semibold" }, person.name));
-        const detail = [person.title, person.department].filter(Boolean).join(" · ");
+        const level = person.level ? person.level.charAt(0).toUpperCase() + person.level.slice(1) : "";
+        const detail = [level, person.title, person.department].filter(Boolean).join(" · ");
         if (detail) text.append(el("span", { class: "small gs-muted ms-2" }, detail));
         item.append(text, el("span", { class: `stance stance-${person.stance}` }, person.stance_label));
         // mousedown, not click: it fires before the input's blur closes the list.
