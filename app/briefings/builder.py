@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy.orm import joinedload
 
 from app import markdown
-from app.briefings.vocabulary import Hit, find_landmines
+from app.briefings.vocabulary import Hit, find_landmines_in
 from app.case_studies.library import CaseStudy, current_library
 from app.extensions import db
 from app.inputs import is_record_id
@@ -288,7 +288,7 @@ class BriefingDraft:
         self.agenda = (plan_agenda(self.kept, self.introduction, self.minutes)
                        if self.audience is Level.manager else [])
         self.day_to_day = plan_day_to_day(self.kept) if self.audience is Level.worker else []
-        self.hits = find_landmines(briefing_text(self), self.audience, self.landmines)
+        self.hits = find_landmines_in(briefing_parts(self), self.audience, self.landmines)
 
     @property
     def over_budget(self) -> bool:
@@ -738,28 +738,37 @@ def plain_text(text: str | None) -> str:
     return html.unescape(markdown.plain(text))
 
 
-def briefing_text(draft: BriefingDraft) -> str:
-    """Every word the printed briefing carries, for the landmine check."""
-    parts = [draft.campaign.name, plain_text(draft.introduction)]
+def briefing_parts(draft: BriefingDraft) -> list[tuple[str, str]]:
+    """Every word the printed briefing carries, for the landmine check, as (where, text)
+    pairs, so a warning can say where to reword: the presenter's introduction, a key
+    message or playbook answer a lead can edit, or a case study's own telling."""
+    parts = [("the campaign's name", draft.campaign.name),
+             ("your introduction", plain_text(draft.introduction))]
     for item in draft.kept:
-        parts.append(item.title)
         if item.message is not None:
-            parts.append(plain_text(item.message.body))
+            parts.append((f"key message “{item.title}”",
+                          f"{item.title}\n\n{plain_text(item.message.body)}"))
         if item.objections is not None:
-            parts.extend(raised.statement for raised in item.objections.quoted)
-            parts.append(plain_text(item.objections.answer))
+            theme = item.objections.theme_name
+            parts.append((f"the objections quoted under “{theme}”", "\n\n".join(
+                [theme, *(raised.statement for raised in item.objections.quoted)])))
+            parts.append((f"the playbook answer on “{theme}”",
+                          plain_text(item.objections.answer)))
         if item.case is not None:
             study = item.case.study
-            parts.extend([study.title, study.summary, item.case.reason])
-            parts.extend(f"{outcome.figure} {outcome.label}" for outcome in study.outcomes)
-            parts.append(plain_text(item.case.section))
+            parts.append((f"case study “{study.title}”", "\n\n".join([
+                study.title, study.summary, item.case.reason,
+                *(f"{outcome.figure} {outcome.label}" for outcome in study.outcomes),
+                plain_text(item.case.section),
+            ])))
         if item.risks is not None:
-            parts.extend(
+            parts.append(("the risk checklist", "\n\n".join(
                 f"{risk.question} {risk.owner}"
                 for risk in item.risks.open_items + item.risks.not_assessed
-            )
-    parts.extend(line.title for line in draft.agenda)
-    return "\n\n".join(part for part in parts if part)
+            )))
+    if draft.agenda:
+        parts.append(("the agenda", "\n\n".join(line.title for line in draft.agenda)))
+    return [(place, text) for place, text in parts if text]
 
 
 # --- Building --------------------------------------------------------------------------

@@ -130,6 +130,7 @@ def render(slug, audience, attendees, minutes, meeting_on, introduction, by_emai
         click.echo(f"Landmine words for {level.name}s:")
         for hit in draft.hits:
             click.echo(f"  {hit.word!r} x{hit.count} -> say {hit.suggestion!r}: {hit.context}")
+            click.echo(f"    in {'; '.join(hit.places)}")
     else:
         click.echo(f"No landmine words for {level.name}s.")
 

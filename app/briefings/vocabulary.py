@@ -8,7 +8,7 @@ landmine wins where two overlap, so "social media" is reported once, not also as
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.models import Level
 
@@ -25,6 +25,8 @@ class Hit:
     count: int
     #: The first occurrence with a few words either side, e.g. "…our new social space…".
     context: str
+    #: Where in a briefing it was found ("your introduction", "case study “…”"), in order.
+    places: tuple[str, ...] = ()
 
 
 def _forms(token: str) -> str:
@@ -112,3 +114,19 @@ def find_landmines(text: str, audience, landmines: Iterable) -> list["Hit"]:
         )
         for landmine, count, start, end in (kept[key] for key in order)
     ]
+
+
+def find_landmines_in(parts: Iterable[tuple[str, str]], audience, landmines) -> list[Hit]:
+    """Every landmine for `audience` in a text made of named parts, e.g. ("your
+    introduction", "…"): one Hit per word, counted over all parts, with the parts it is in."""
+    landmines = list(landmines)
+    merged: dict[str, Hit] = {}
+    for place, text in parts:
+        for hit in find_landmines(text, audience, landmines):
+            first = merged.get(hit.word)
+            if first is None:
+                merged[hit.word] = replace(hit, places=(place,))
+            else:
+                places = first.places if place in first.places else (*first.places, place)
+                merged[hit.word] = replace(first, count=first.count + hit.count, places=places)
+    return list(merged.values())
