@@ -44,7 +44,7 @@ bench: venv
 	$(PY) -m bench $(BENCH_ARGS)
 
 lint: venv
-	$(PY) -m pip install -q ruff && $(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/ruff check app tests bench
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -50,7 +50,9 @@ def record(
         db.session.flush()
     event = AuditEvent(
         user_id=getattr(user, "id", None),
-        campaign_id=campaign_id if campaign_id is not None else getattr(entity, "campaign_id", None),
+        campaign_id=(
+            campaign_id if campaign_id is not None else getattr(entity, "campaign_id", None)
+        ),
         entity_type=entity.__tablename__,
         entity_id=entity.id,
         action=action,

@@ -1,1 +1,2 @@
-"""Benchmarks: `make bench` seeds a large campaign and prints each page's time against its SQL floor."""
+"""Benchmarks: `make bench` seeds a large campaign and prints each page's time against its
+SQL floor."""

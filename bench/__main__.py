@@ -63,7 +63,8 @@ def main(argv=None) -> int:
     parser.add_argument("--conversations", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=20, help="runs per measurement")
     parser.add_argument("--reuse", action="store_true",
-                        help="measure the database seeded by the previous run instead of a fresh one")
+                        help="measure the database seeded by the previous run "
+                             "instead of a fresh one")
     parser.add_argument("--cases", nargs="*", help="only these modules (default: all of CASES)")
     args = parser.parse_args(argv)
     url = args.database_url or f"sqlite:///{ROOT / '.bench' / 'bench.sqlite3'}"

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bench.measure import Row, capture_statements, median_ms, read_flashes, replay_ms
 from app.models import Stance
+from bench.measure import Row, capture_statements, median_ms, read_flashes, replay_ms
 
 
 def _get(ctx, path: str):
@@ -40,7 +40,9 @@ def _log_conversation(ctx):
             "attendees-0-engagement_id": str(manager),
             "attendees-0-stance_after": Stance.supporter.name,
             "attendees-1-engagement_id": str(worker),
-            "attendees-1-stance_after": (Stance.neutral if turn["n"] % 2 else Stance.supporter).name,
+            "attendees-1-stance_after": (
+                Stance.neutral if turn["n"] % 2 else Stance.supporter
+            ).name,
         }
         response = ctx.client.post(ctx.url("/conversations/new"), data=data)
         if response.status_code != 302:

@@ -151,7 +151,8 @@ def replay_ms(
 
 def print_table(rows: list[Row], out=print) -> None:
     """The results as a fixed-width table with the goal column."""
-    header = f"{'case':<44} {'median ms':>10} {'floor ms':>9} {'ratio':>6} {'SQL':>4}  goal <{GOAL_RATIO:g}x"
+    header = (f"{'case':<44} {'median ms':>10} {'floor ms':>9} {'ratio':>6} {'SQL':>4}"
+              f"  goal <{GOAL_RATIO:g}x")
     out(header)
     out("-" * len(header))
     for row in rows:

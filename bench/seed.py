@@ -143,7 +143,7 @@ def seed(people: int = 20_000, conversations: int = 200_000, log=print) -> Seede
     # points at a row inserted earlier (foreign keys are checked row by row on SQLite).
     executives = max(len(DEPARTMENTS), int(people * EXECUTIVE_SHARE))
     managers = int(people * MANAGER_SHARE)
-    stakeholders, engagements, starts = [], [], []
+    stakeholders, starts = [], []
     by_department: dict[tuple[Level, str], list[int]] = {}
     stances = rng.choices(list(STANCE_WEIGHTS), weights=list(STANCE_WEIGHTS.values()), k=people)
     for index in range(people):

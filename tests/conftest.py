@@ -15,6 +15,9 @@ from app.campaigns.operations import create_campaign, set_member
 from app.extensions import db
 from app.models import Phase, Role, User
 
+# The briefing modules' shared fixtures (`library`, `setting`, `_fresh_g_per_request`).
+pytest_plugins = ["tests.briefing_fixtures"]
+
 PASSWORD = "correct horse battery"
 # Hashing once, cheaply, keeps a few hundred sign-ins from costing minutes of scrypt.
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")

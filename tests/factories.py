@@ -67,4 +67,6 @@ def conversation(campaign, author, *attendees, when: datetime | None = None,
 
 
 def theme(campaign, slug: str = "security") -> ObjectionTheme:
-    return db.session.scalar(db.select(ObjectionTheme).filter_by(campaign_id=campaign.id, slug=slug))
+    return db.session.scalar(
+        db.select(ObjectionTheme).filter_by(campaign_id=campaign.id, slug=slug)
+    )

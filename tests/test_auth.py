@@ -34,7 +34,8 @@ def test_logout_is_not_a_get(client, users):
 
 
 def test_wrong_password_is_refused_with_message(client, users):
-    response = client.post("/login", data={"email": "lead@example.org", "password": "nope nope nope"})
+    response = client.post("/login",
+                           data={"email": "lead@example.org", "password": "nope nope nope"})
     assert response.status_code == 401
     assert b"do not match" in response.data
     assert b'value="lead@example.org"' in response.data
@@ -51,7 +52,9 @@ def test_repeated_failed_logins_are_throttled(app, users):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     client = app.test_client()
     codes = [
-        client.post("/login", data={"email": "lead@example.org", "password": "wrong password!"}).status_code
+        client.post(
+            "/login", data={"email": "lead@example.org", "password": "wrong password!"}
+        ).status_code
         for _ in range(4)
     ]
     assert codes == [401, 401, 401, 429]
@@ -59,7 +62,8 @@ def test_repeated_failed_logins_are_throttled(app, users):
 
 def test_open_redirect_after_login_is_ignored(client, users):
     response = client.post(
-        "/login?next=https://evil.example/", data={"email": "lead@example.org", "password": PASSWORD}
+        "/login?next=https://evil.example/",
+        data={"email": "lead@example.org", "password": PASSWORD},
     )
     assert response.headers["Location"] == "/"
 
@@ -94,7 +98,8 @@ def test_users_cli_create_list_disable(runner):
 
 def test_users_cli_refuses_short_password_and_duplicates(runner, users):
     result = runner.invoke(
-        args=["users", "create", "x@example.org", "--name", "X", "--password-stdin"], input="short\n"
+        args=["users", "create", "x@example.org", "--name", "X", "--password-stdin"],
+        input="short\n",
     )
     assert result.exit_code != 0 and "at least 12" in result.output
     result = runner.invoke(

@@ -5,18 +5,14 @@ import io
 import unicodedata
 from datetime import date
 
+import pytest
 from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import Briefing, Exposure, Level, PlaybookResponse
-from tests.test_briefings import (  # noqa: F401  (fixtures)
-    COST_EXEC_ANSWER,
-    _fresh_g_per_request,
-    EXEC_ANSWER,
-    MANAGER_ANSWER,
-    library,
-    setting,
-)
+from tests.briefing_fixtures import COST_EXEC_ANSWER, EXEC_ANSWER, MANAGER_ANSWER
+
+pytestmark = pytest.mark.usefixtures("_fresh_g_per_request")
 
 URL = "/campaigns/collaboration-platform-rollout/briefings"
 
@@ -210,6 +206,7 @@ def test_pdf_embeds_its_fonts(setting, as_champion):
     assert fonts
     for ref in fonts.values():
         font = ref.get_object()
-        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descendant = (font["/DescendantFonts"][0].get_object()
+                      if "/DescendantFonts" in font else font)
         descriptor = descendant["/FontDescriptor"].get_object()
         assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font

@@ -4,6 +4,8 @@ briefings draw on (key messages, the risk checklist, landmine words)."""
 import hashlib
 from datetime import UTC, datetime
 
+import pytest
+
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -18,7 +20,8 @@ from app.models import (
 )
 from tests import factories
 from tests.conftest import extract_csrf
-from tests.test_briefings import _fresh_g_per_request, library, setting  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.usefixtures("_fresh_g_per_request")
 
 URL = "/campaigns/collaboration-platform-rollout/briefings"
 
@@ -49,7 +52,7 @@ def test_champion_opens_the_builder_with_a_preview(setting, as_champion):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Running order" in html and "Generate PDF" in html
-    assert 'name="attendees" value="%d"' % setting.mia.id in html
+    assert f'name="attendees" value="{setting.mia.id}"' in html
     assert "Mia Jones" in html
     assert 'id="audience-manager" value="manager" checked' in html
     assert "Less chasing for your team" in html  # manager key message in the preview
@@ -128,7 +131,7 @@ def test_preview_applies_the_presenters_order_drops_and_moves(setting, as_champi
     html = as_champion.post(f"{URL}/new", data=data).get_data(as_text=True)
     order = [html.index(f'name="item" value="{key}"') for key in keys]
     assert order[-1] < order[0]  # risks now listed first
-    assert 'value="%s" id="drop-' % keys[1] in html and "checked" in html
+    assert f'value="{keys[1]}" id="drop-' in html and "checked" in html
     preview = html[html.index('class="gs-paper"'):]
     assert "A private, secure space" not in preview  # the dropped message
     assert "Faster answers for customers" in preview

@@ -8,7 +8,6 @@ from app.extensions import db
 from app.models import Briefing, BriefingAttendee, Level
 from tests import factories
 from tests.conftest import browser_login
-from tests.test_briefings import library, setting  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

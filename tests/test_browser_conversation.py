@@ -116,7 +116,8 @@ def test_a_refused_form_comes_back_with_its_rows_and_the_picker_still_works(page
     page.wait_for_load_state()
     assert "in the future" in page.locator("body").inner_text()
     assert page.locator("select[name='attendees-0-stance_after']").input_value() == "champion"
-    assert page.locator("input[name='follow_ups-0-description']").input_value() == "Book a second demo"
+    assert (page.locator("input[name='follow_ups-0-description']").input_value()
+            == "Book a second demo")
     shoot(page, "conversation-form-refused")
 
     # Adding a second person after the refusal numbers the new row after the kept one.

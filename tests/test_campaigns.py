@@ -6,10 +6,10 @@ import pytest
 
 from app.extensions import db
 from app.models import (
+    GOALS,
     AuditEvent,
     Campaign,
     CampaignTarget,
-    GOALS,
     Level,
     Membership,
     ObjectionTheme,
@@ -56,7 +56,8 @@ def campaign_count() -> int:
 def test_lead_creates_a_campaign_with_targets_and_playbook(as_lead, users):
     response = as_lead.post("/campaigns/new", data=campaign_form())
     assert response.status_code == 302
-    campaign = db.session.scalar(db.select(Campaign).filter_by(name="Knowledge sharing in Operations"))
+    campaign = db.session.scalar(
+        db.select(Campaign).filter_by(name="Knowledge sharing in Operations"))
     assert response.headers["Location"].endswith(f"/campaigns/{campaign.slug}/stakeholders/")
     assert campaign.slug == "knowledge-sharing-in-operations"
     assert campaign.phase is Phase.embrace
@@ -117,10 +118,12 @@ def test_new_campaign_form_shows_the_six_goals_and_levels(as_lead):
         ({"phase": "conquer"}, "phase", "Not a valid choice"),
         ({"target_manager-share": "120"}, "target_manager-share", "Between 0 and 100"),
         ({"target_manager-share": "lots"}, "target_manager-share", "Not a valid integer"),
-        ({"target_manager-min_stance": "unknown"}, "target_manager-min_stance", "Not a valid choice"),
+        ({"target_manager-min_stance": "unknown"}, "target_manager-min_stance",
+         "Not a valid choice"),
         ({"target_manager-due_on": ""}, "target_manager-due_on", "date this target is due"),
         ({"target_worker-due_on": "2026-05-01"}, "target_worker-share", "Give the share"),
-        ({"target_manager-due_on": "2026-01-15"}, "target_manager-due_on", "not be before the start"),
+        ({"target_manager-due_on": "2026-01-15"}, "target_manager-due_on",
+         "not be before the start"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_what_was_typed(as_lead, changes, field, message):
@@ -138,7 +141,8 @@ def test_bad_input_is_refused_with_a_message_and_what_was_typed(as_lead, changes
 
 
 def test_too_many_or_too_long_own_goals_are_refused(as_lead):
-    response = as_lead.post("/campaigns/new", data=campaign_form(own_goals="\n".join(f"Goal {n}" for n in range(11))))
+    eleven_goals = "\n".join(f"Goal {n}" for n in range(11))
+    response = as_lead.post("/campaigns/new", data=campaign_form(own_goals=eleven_goals))
     assert response.status_code == 400 and "At most 10 goals" in response.get_data(as_text=True)
     response = as_lead.post("/campaigns/new", data=campaign_form(own_goals="x" * 201))
     assert response.status_code == 400 and "under 200 characters" in response.get_data(as_text=True)
@@ -164,7 +168,9 @@ def test_new_campaign_needs_csrf(app, as_lead):
 # --- The list and the switcher --------------------------------------------------------
 
 
-def test_index_lists_only_my_campaigns_with_stance_summary(as_lead, campaign, other_campaign, users):
+def test_index_lists_only_my_campaigns_with_stance_summary(
+    as_lead, campaign, other_campaign, users
+):
     factories.person(campaign, users["lead"], "Ada Blocker", stance=Stance.blocker)
     factories.person(campaign, users["lead"], "Ben Backer", stance=Stance.supporter)
     factories.person(campaign, users["lead"], "Cy Backer", stance=Stance.supporter)
@@ -206,7 +212,8 @@ def switcher(html: str) -> str:
 
 
 def test_switcher_lists_only_the_users_campaigns(as_champion, campaign, other_campaign):
-    menu = switcher(as_champion.get(f"/campaigns/{campaign.slug}/stakeholders/").get_data(as_text=True))
+    menu = switcher(
+        as_champion.get(f"/campaigns/{campaign.slug}/stakeholders/").get_data(as_text=True))
     assert campaign.name in menu and other_campaign.name not in menu
     assert "All campaigns" in menu
     assert "New campaign" not in menu  # champions do not start campaigns
@@ -253,11 +260,14 @@ def test_champion_and_viewer_may_not_change_settings_or_members(login_as, campai
     client = login_as(who)
     base = f"/campaigns/{campaign.slug}"
     assert client.get(f"{base}/settings").status_code == 403
-    assert client.post(f"{base}/settings", data=settings_form(campaign, name="Hijacked")).status_code == 403
+    hijack = settings_form(campaign, name="Hijacked")
+    assert client.post(f"{base}/settings", data=hijack).status_code == 403
     assert client.get(f"{base}/members").status_code == 403
-    assert client.post(f"{base}/members", data={"email": "outsider@example.org", "role": "lead"}).status_code == 403
+    add = {"email": "outsider@example.org", "role": "lead"}
+    assert client.post(f"{base}/members", data=add).status_code == 403
     assert client.post(f"{base}/members/{campaign.owner_id}/remove").status_code == 403
-    assert client.post(f"{base}/members/{campaign.owner_id}/role", data={"role": "viewer"}).status_code == 403
+    assert client.post(f"{base}/members/{campaign.owner_id}/role",
+                       data={"role": "viewer"}).status_code == 403
     db.session.expire_all()
     assert campaign.name != "Hijacked"
     assert db.session.scalar(db.select(db.func.count()).select_from(Membership)) == 3
@@ -267,7 +277,8 @@ def test_outsider_gets_404(as_outsider, campaign):
     base = f"/campaigns/{campaign.slug}"
     for path in ("/settings", "/members"):
         assert as_outsider.get(base + path).status_code == 404
-    assert as_outsider.post(f"{base}/members", data={"email": "outsider@example.org", "role": "lead"}).status_code == 404
+    add = {"email": "outsider@example.org", "role": "lead"}
+    assert as_outsider.post(f"{base}/members", data=add).status_code == 404
 
 
 def test_settings_prefilled_and_saved_with_audit(as_lead, campaign, users):
@@ -289,7 +300,8 @@ def test_settings_prefilled_and_saved_with_audit(as_lead, campaign, users):
     assert [(t.level, t.share, t.due_on) for t in campaign.targets] == [
         (Level.manager, 70, date(2027, 1, 31))]
     events = db.session.scalars(
-        db.select(AuditEvent).filter_by(entity_type="campaign", entity_id=campaign.id, action="update")
+        db.select(AuditEvent).filter_by(entity_type="campaign", entity_id=campaign.id,
+                                        action="update")
     ).all()
     changes = {key: value for event in events for key, value in event.changes.items()}
     assert changes["name"] == ["Collaboration platform rollout", "Platform rollout, wave 2"]
@@ -299,16 +311,18 @@ def test_settings_prefilled_and_saved_with_audit(as_lead, campaign, users):
 
 
 def test_settings_target_edit_and_removal(as_lead, campaign):
-    campaign.targets.append(CampaignTarget(level=Level.worker, share=40, min_stance=Stance.supporter,
-                                           due_on=date(2027, 1, 1)))
+    campaign.targets.append(CampaignTarget(level=Level.worker, share=40,
+                                           min_stance=Stance.supporter, due_on=date(2027, 1, 1)))
     db.session.commit()
     page = as_lead.get(f"/campaigns/{campaign.slug}/settings").get_data(as_text=True)
     share = page.split('name="target_worker-share"')[1].split(">")[0]
     assert 'value="40"' in share
     as_lead.post(f"/campaigns/{campaign.slug}/settings",
-                 data=settings_form(campaign, **{"target_worker-share": "", "target_worker-due_on": "",
-                                                 "target_executive-share": "", "target_executive-due_on": "",
-                                                 "target_manager-share": "", "target_manager-due_on": ""}))
+                 data=settings_form(campaign, **{
+                     "target_worker-share": "", "target_worker-due_on": "",
+                     "target_executive-share": "", "target_executive-due_on": "",
+                     "target_manager-share": "", "target_manager-due_on": "",
+                 }))
     db.session.expire_all()
     assert campaign.targets == []
 
@@ -363,14 +377,16 @@ def test_lead_adds_an_existing_user(as_lead, campaign, users):
                             data={"email": "  Outsider@Example.org ", "role": "champion"})
     assert response.status_code == 302
     assert roles_of(campaign)[users["outsider"].id] is Role.champion
-    event = db.session.scalars(db.select(AuditEvent).filter_by(entity_type="campaign", action="update")).one()
+    event = db.session.scalars(
+        db.select(AuditEvent).filter_by(entity_type="campaign", action="update")).one()
     assert event.changes == {"member_added": [None, "outsider@example.org as champion"]}
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"email": "nobody@example.org", "role": "champion"}, "No one signs in as nobody@example.org"),
+        ({"email": "nobody@example.org", "role": "champion"},
+         "No one signs in as nobody@example.org"),
         ({"email": "champion@example.org", "role": "viewer"}, "already a member"),
         ({"email": "not an email", "role": "viewer"}, "Invalid email"),
         ({"email": "outsider@example.org", "role": "admin"}, "Not a valid choice"),
@@ -389,7 +405,8 @@ def test_adding_a_member_refuses_bad_input(as_lead, campaign, data, message):
 
 def test_change_role_and_remove(as_lead, campaign, users):
     base = f"/campaigns/{campaign.slug}/members"
-    assert as_lead.post(f"{base}/{users['viewer'].id}/role", data={"role": "champion"}).status_code == 302
+    assert as_lead.post(f"{base}/{users['viewer'].id}/role",
+                        data={"role": "champion"}).status_code == 302
     assert roles_of(campaign)[users["viewer"].id] is Role.champion
     assert as_lead.post(f"{base}/{users['champion'].id}/remove").status_code == 302
     assert users["champion"].id not in roles_of(campaign)

@@ -247,10 +247,10 @@ def test_a_refused_form_keeps_everything_typed(as_champion, campaign, people, us
                      page, re.S)
     assert re.search(r'id="channel-workshop" value="workshop" autocomplete="off" checked', page)
     assert "Another shiny toy" in page and "Share the retention policy" in page
-    assert re.search(r'name="objections-0-raised_by".*?<option selected value="%d">' % bob.id,
+    assert re.search(rf'name="objections-0-raised_by".*?<option selected value="{bob.id}">',
                      page, re.S)
-    assert re.search(r'name="follow_ups-0-owner_id".*?<option selected value="%d">'
-                     % users["lead"].id, page, re.S)
+    assert re.search(r'name="follow_ups-0-owner_id".*?'
+                     rf'<option selected value="{users["lead"].id}">', page, re.S)
     assert f'value="{due}"' in page
 
 
@@ -331,7 +331,8 @@ def test_key_messages_are_offered_by_level_and_recorded(as_champion, campaign, p
     assert {(e.engagement_id, e.key_message_id) for e in exposures} == {
         (ann.id, worker.id), (bob.id, worker.id)}
     talk = db.session.scalar(db.select(Conversation))
-    assert "Find answers fast" in as_champion.get(url(campaign, str(talk.id))).get_data(as_text=True)
+    assert "Find answers fast" in as_champion.get(url(campaign, str(talk.id))).get_data(
+        as_text=True)
 
 
 def test_case_studies_used_are_recorded_per_attendee(as_champion, as_lead, campaign, people):

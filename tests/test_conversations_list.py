@@ -72,7 +72,8 @@ def test_unknown_filter_values_are_ignored_with_a_note(as_champion, campaign, ot
     stranger = person(other_campaign, users["outsider"], "Sam Stranger")
     db.session.commit()
     response = as_champion.get(url(
-        campaign, f"?channel=telepathy&author=someone&from=last-week&attendee={stranger.stakeholder_id}"))
+        campaign, "?channel=telepathy&author=someone&from=last-week"
+                  f"&attendee={stranger.stakeholder_id}"))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "no channel called" in page and "not a date" in page
@@ -100,7 +101,7 @@ def test_the_list_runs_a_constant_number_of_queries(as_champion, campaign, users
         return counter.count
 
     def add_conversations(n):
-        for i in range(n):
+        for _ in range(n):
             people = [person(campaign, users["lead"]) for _ in range(3)]
             conversation(campaign, users["champion"], *people,
                          stances={people[0]: Stance.neutral},

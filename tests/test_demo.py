@@ -82,7 +82,8 @@ def test_demo_command_loads_a_realistic_campaign(app, runner):
     assert {p.influence for p, _ in people} >= {1, 3, 5}
 
     stances = [engagement.stance for _, engagement in people]
-    for stance in (Stance.blocker, Stance.sceptic, Stance.neutral, Stance.supporter, Stance.champion):
+    for stance in (Stance.blocker, Stance.sceptic, Stance.neutral, Stance.supporter,
+                   Stance.champion):
         assert stances.count(stance) >= 2, stance
     blockers = {p.department for p, e in people if e.stance is Stance.blocker}
     assert blockers <= {"HR", "Information Security", "IT"} and len(blockers) >= 2

@@ -308,7 +308,7 @@ def test_email_of_someone_in_another_campaign_offers_to_add_them(
     join_url = url(campaign, f"{stranger.stakeholder_id}/join")
     assert f'action="{join_url}"' in html and "Add Sam Stranger to this campaign" in html
 
-    assert 'name="email" value="%s"' % stranger.stakeholder.email in html
+    assert f'name="email" value="{stranger.stakeholder.email}"' in html
     response = as_champion.post(join_url, data={"email": stranger.stakeholder.email})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(url(campaign, f"{stranger.stakeholder_id}/edit"))

@@ -237,7 +237,8 @@ def test_long_histories_are_cut_with_a_link_to_the_full_history(as_lead, campaig
 
     busy = person(campaign, users["lead"], "Busy Bee")
     for days in range(queries.TIMELINE_LIMIT + 5):
-        conversation(campaign, users["lead"], busy, when=datetime.now(UTC) - timedelta(days=days + 1))
+        conversation(campaign, users["lead"], busy,
+                     when=datetime.now(UTC) - timedelta(days=days + 1))
     db.session.commit()
     page = as_lead.get(url(campaign, str(busy.stakeholder_id))).get_data(as_text=True)
     assert "Show the full history" in page

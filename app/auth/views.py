@@ -12,7 +12,12 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never redirect a signed-in user to another host."""
-    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+    if (
+        target
+        and urlsplit(target).netloc == ""
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
         return target
     return url_for("main.index")
 

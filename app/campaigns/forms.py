@@ -30,7 +30,9 @@ from app.models import GOALS, Level, Phase, Stance
 
 MAX_OWN_GOALS = 10
 #: Stances a target can ask for: `unknown` is not a place on the scale.
-TARGET_STANCES = [SelectChoice(stance.name, stance.label) for stance in Stance if stance.rank is not None]
+TARGET_STANCES = [
+    SelectChoice(stance.name, stance.label) for stance in Stance if stance.rank is not None
+]
 PHASES = [SelectChoice(phase.name, phase.label) for phase in Phase]
 
 

@@ -144,7 +144,9 @@ def change_member_role(campaign: Campaign, author, membership: Membership, role:
     if role is membership.role:
         return
     if membership.role is Role.lead and _lead_count(campaign) <= 1:
-        raise CampaignError("role", "A campaign needs at least one lead: make someone else lead first.")
+        raise CampaignError(
+            "role", "A campaign needs at least one lead: make someone else lead first."
+        )
     before = membership.role
     membership.role = role
     audit.record(campaign, "update",
@@ -157,7 +159,9 @@ def change_member_role(campaign: Campaign, author, membership: Membership, role:
 def remove_member(campaign: Campaign, author, membership: Membership) -> None:
     """Take a user out of the campaign; the last lead cannot be removed."""
     if membership.role is Role.lead and _lead_count(campaign) <= 1:
-        raise CampaignError("role", "A campaign needs at least one lead: make someone else lead first.")
+        raise CampaignError(
+            "role", "A campaign needs at least one lead: make someone else lead first."
+        )
     audit.record(campaign, "update",
                  {"member_removed": [f"{membership.user.email} as {membership.role.name}", None]},
                  user=author, campaign_id=campaign.id)

@@ -90,7 +90,8 @@ def settings():
         changes = operations.update_campaign(campaign, current_user, form.values())
         changes.update(operations.set_targets(campaign, current_user, form.target_values()))
         db.session.commit()
-        flash("Settings saved." if changes else "Nothing changed.", "success" if changes else "info")
+        flash("Settings saved." if changes else "Nothing changed.",
+              "success" if changes else "info")
         return redirect(url_for("campaign.settings"))
     status = 400 if request.method == "POST" else 200
     return render_template("campaigns/settings.html", form=form), status

@@ -135,7 +135,8 @@ class ConversationDetailsForm(FlaskForm):
             raise ValidationError("That is in the future: log a conversation once it has happened.")
 
     def latest_allowed(self) -> str:
-        """Now on the user's wall clock, as a datetime-local `max`: the picker greys out the future."""
+        """Now on the user's wall clock, as a datetime-local `max`: the picker greys out
+        the future."""
         return to_local(datetime.now(UTC)).strftime(LOCAL_FORMATS[0])
 
     def when(self) -> datetime:

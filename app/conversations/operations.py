@@ -91,7 +91,8 @@ def _check(campaign: Campaign, data: ConversationInput, now: datetime) -> None:
             raise ConversationError("objections", "Say what was objected to.")
     for follow_up in data.follow_ups:
         if follow_up.engagement is not None and follow_up.engagement.campaign_id != campaign.id:
-            raise ConversationError("follow_ups", "A follow-up is about someone outside this campaign.")
+            raise ConversationError("follow_ups",
+                                    "A follow-up is about someone outside this campaign.")
 
 
 def log_conversation(campaign: Campaign, author, data: ConversationInput) -> Conversation:

@@ -168,7 +168,9 @@ def messages_used(conversation: Conversation) -> list:
     for exposure in conversation.exposures:
         if exposure.key_message is not None:
             seen.setdefault(exposure.key_message.id, exposure.key_message)
-    return sorted(seen.values(), key=lambda message: (list(Level).index(message.level), message.position))
+    levels = list(Level)
+    return sorted(seen.values(),
+                  key=lambda message: (levels.index(message.level), message.position))
 
 
 def case_studies_used(conversation: Conversation) -> list[tuple[str, str]]:

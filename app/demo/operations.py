@@ -249,11 +249,13 @@ def load_demo() -> DemoSummary | None:
         for objection in conversation.objections:
             person = next(k for k, e in engagements.items() if e.id == objection.engagement_id)
             objections[(person, objection.theme.slug)] = objection
-        for (description, _due, owner, _about, done_after), follow_up in zip(
+        for (_description, _due, owner, _about, done_after), follow_up in zip(
             item.get("follow_ups", []), conversation.follow_ups, strict=True
         ):
             if done_after is not None:
-                completions.append((follow_up, users[owner], occurred_at + timedelta(days=done_after)))
+                completions.append(
+                    (follow_up, users[owner], occurred_at + timedelta(days=done_after))
+                )
 
     for person, theme, days_ago, status, note in data.OBJECTION_STEPS:
         change_objection_status(objections[(person, theme)], ObjectionStatus[status],
@@ -347,7 +349,9 @@ def _delete_demo_users() -> bool:
                 continue
             column = foreign_key.parent
             if column.nullable:
-                db.session.execute(db.update(table).where(column.in_(ids)).values({column.name: None}))
+                db.session.execute(
+                    db.update(table).where(column.in_(ids)).values({column.name: None})
+                )
             else:
                 db.session.execute(db.delete(table).where(column.in_(ids)))
     db.session.execute(db.delete(User).where(User.id.in_(ids)))

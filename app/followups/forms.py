@@ -16,7 +16,10 @@ class FollowUpForm(FlaskForm):
 
     description = StringField(
         "What needs doing",
-        validators=[DataRequired("Say what needs doing."), Length(max=500, message="At most 500 characters.")],
+        validators=[
+            DataRequired("Say what needs doing."),
+            Length(max=500, message="At most 500 characters."),
+        ],
     )
     owner_id = SelectField("Owner", coerce=int, choices=[])
     due_on = DateField("Due", validators=[InputRequired("Give a due date."), plausible_date])

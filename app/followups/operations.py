@@ -37,7 +37,8 @@ def complete_follow_up(follow_up: FollowUp, author) -> None:
         follow_up, {"done_at": datetime.now(UTC), "done_by_id": getattr(author, "id", None)}
     )
     audit.record(follow_up, "update", changes, user=author,
-                 stakeholder_id=follow_up.engagement.stakeholder_id if follow_up.engagement else None)
+                 stakeholder_id=(follow_up.engagement.stakeholder_id
+                                 if follow_up.engagement else None))
     db.session.flush()
 
 
@@ -45,5 +46,6 @@ def reopen_follow_up(follow_up: FollowUp, author) -> None:
     """Put a done follow-up back on the open list."""
     changes = audit.apply_changes(follow_up, {"done_at": None, "done_by_id": None})
     audit.record(follow_up, "update", changes, user=author,
-                 stakeholder_id=follow_up.engagement.stakeholder_id if follow_up.engagement else None)
+                 stakeholder_id=(follow_up.engagement.stakeholder_id
+                                 if follow_up.engagement else None))
     db.session.flush()

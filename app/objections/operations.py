@@ -6,7 +6,9 @@ from app import audit
 from app.extensions import db
 from app.models import Engagement, Objection, ObjectionEvent, ObjectionStatus, ObjectionTheme
 
-OBJECTION_FIELDS = ("theme_id", "engagement_id", "conversation_id", "statement", "status", "raised_at")
+OBJECTION_FIELDS = (
+    "theme_id", "engagement_id", "conversation_id", "statement", "status", "raised_at",
+)
 
 
 class ObjectionError(ValueError):
@@ -43,7 +45,8 @@ def raise_objection(
         ObjectionEvent(objection=objection, from_status=None, to_status=ObjectionStatus.open,
                        note="Raised", at=at, by_id=getattr(author, "id", None))
     )
-    audit.created(objection, OBJECTION_FIELDS, user=author, stakeholder_id=engagement.stakeholder_id)
+    audit.created(objection, OBJECTION_FIELDS, user=author,
+                  stakeholder_id=engagement.stakeholder_id)
     return objection
 
 

@@ -94,7 +94,8 @@ def join_campaign(
     owner_id: int | None = None,
     joined_on: date | None = None,
 ) -> Engagement:
-    """Bring an existing person into a campaign; their starting stance is the first history entry."""
+    """Bring an existing person into a campaign; their starting stance is the first history
+    entry."""
     joined_on = joined_on or datetime.now(UTC).date()
     engagement = Engagement(
         campaign_id=campaign.id,

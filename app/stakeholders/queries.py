@@ -354,7 +354,9 @@ class Network:
     more_reports: bool = False
 
 
-def timeline(engagement: Engagement, limit: int = TIMELINE_LIMIT) -> tuple[list[TimelineEntry], bool]:
+def timeline(
+    engagement: Engagement, limit: int = TIMELINE_LIMIT
+) -> tuple[list[TimelineEntry], bool]:
     """Conversations attended, stance moves and objections raised, newest first.
 
     Three queries, each capped at `limit`; the flag says whether anything was cut.

@@ -5,18 +5,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.conversations.operations import (
+    AttendeeInput,
     ConversationError,
     ConversationInput,
+    FollowUpInput,
     ObjectionInput,
     log_conversation,
-    AttendeeInput,
-    FollowUpInput,
 )
 from app.extensions import db
 from app.models import AuditEvent, Channel, ObjectionStatus, Stance, StanceChange
 from app.stakeholders.operations import (
-    Standing,
     StakeholderError,
+    Standing,
     change_stance,
     standings,
     update_stakeholder,
@@ -71,7 +71,9 @@ def test_objections_and_follow_ups_come_with_the_conversation(campaign, users):
         occurred_at=datetime.now(UTC) - timedelta(days=2),
         channel=Channel.meeting,
         attendees=[AttendeeInput(ann, Stance.sceptic)],
-        objections=[ObjectionInput(ann, theme(campaign, "security"), "Data will leak to the cloud")],
+        objections=[
+            ObjectionInput(ann, theme(campaign, "security"), "Data will leak to the cloud")
+        ],
         follow_ups=[FollowUpInput("Send the security white paper",
                                   datetime.now(UTC).date() + timedelta(days=3),
                                   owner_id=users["champion"].id, engagement=ann)],
