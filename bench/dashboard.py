@@ -2,8 +2,8 @@
 
 The dashboard's floor is its own statements replayed on a raw DBAPI connection (goal: the
 page within 2x of them, i.e. as much time in Python and templates as in the database).
-The report's floor is WeasyPrint alone laying out the very same HTML: the report's own
-cost on top of that is the figures and the template.
+The report's floor is its SQL replayed plus WeasyPrint alone laying out the very same
+HTML: what the report costs on top of those is the figures, charts and template in Python.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -73,8 +73,10 @@ def run(ctx) -> list[Row]:
     static = Path(ctx.app.static_folder).resolve().as_uri() + "/"
     layout = median_ms(lambda: HTML(string=html, base_url=static).write_pdf(), REPORT_REPEAT)
     sql = replay_ms(ctx.engine, statements, REPORT_REPEAT)
-    rows.append(Row("sponsor report PDF", report, layout, len(statements),
-                    f"floor = WeasyPrint alone on the same HTML; its SQL alone: {sql:.0f} ms"))
+    # The report needs both its SQL and its layout; neither alone is the floor.
+    rows.append(Row("sponsor report PDF", report, sql + layout, len(statements),
+                    f"floor = its SQL replayed ({sql:.0f} ms) + WeasyPrint alone on the "
+                    f"same HTML ({layout:.0f} ms)"))
     return rows
 
 
