@@ -211,7 +211,8 @@ class ConversationForm(ConversationDetailsForm):
         self.themes = list(
             db.session.scalars(
                 db.select(ObjectionTheme)
-                .where(ObjectionTheme.campaign_id == campaign.id)
+                .where(ObjectionTheme.campaign_id == campaign.id,
+                       ObjectionTheme.archived_at.is_(None))
                 .order_by(ObjectionTheme.position, ObjectionTheme.name)
             )
         )

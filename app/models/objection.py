@@ -26,6 +26,9 @@ class ObjectionTheme(db.Model):
     #: What people say when they raise it, in the playbook's words.
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    #: Retired from the playbook: no longer offered for new objections; the objections
+    #: already raised under it keep it.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     responses: Mapped[list["PlaybookResponse"]] = relationship(
         back_populates="theme", cascade="all, delete-orphan", order_by="PlaybookResponse.level"

@@ -4,9 +4,9 @@ import re
 
 from flask import g
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.extensions import db
 from app.formatting import today_local
@@ -138,6 +138,11 @@ class ThemeForm(FlaskForm):
     answer_worker = TextAreaField(
         "Answer for workers", validators=[Length(max=ANSWER_MAX)],
         description="What is in it for them, day to day. Markdown allowed.",
+    )
+    place = IntegerField(
+        "Place in the playbook", validators=[
+            Optional(), NumberRange(min=1, max=999, message="Give a place from 1 up.")],
+        description="1 puts it first; leave empty to keep it where it is (new themes go last).",
     )
 
     def __init__(self, *args, theme: ObjectionTheme | None = None, **kwargs):

@@ -9,6 +9,8 @@ mentoring, speed to market. Executives get value, risk and evidence in two or th
 sentences; managers get relevance to their team's work; workers get what is in it for them.
 """
 
+from datetime import UTC, datetime
+
 from app import audit
 from app.extensions import db
 from app.models import Campaign, Level, ObjectionTheme, PlaybookResponse
@@ -299,3 +301,51 @@ def update_theme(theme: ObjectionTheme, author, name: str, description: str,
     audit.record(theme, "update", changes, user=author)
     db.session.flush()
     return changes
+
+
+def current_themes(campaign: Campaign) -> list[ObjectionTheme]:
+    """The themes offered for new objections, in playbook order (retired ones left out)."""
+    return list(db.session.scalars(
+        db.select(ObjectionTheme)
+        .where(ObjectionTheme.campaign_id == campaign.id, ObjectionTheme.archived_at.is_(None))
+        .order_by(ObjectionTheme.position, ObjectionTheme.name)
+    ))
+
+
+def move_theme(theme: ObjectionTheme, author, place: int) -> dict:
+    """Put a current theme at `place` (1 = first) in the playbook; the others close up.
+
+    Retired themes keep their places after the current ones. Audited for the moved theme.
+    """
+    campaign = db.session.get(Campaign, theme.campaign_id)
+    ordered = [other for other in current_themes(campaign) if other.id != theme.id]
+    ordered.insert(max(0, min(place - 1, len(ordered))), theme)
+    old = theme.position
+    for position, each in enumerate(ordered):
+        each.position = position
+    changes = {"position": [old, theme.position]} if old != theme.position else {}
+    audit.record(theme, "update", changes, user=author)
+    db.session.flush()
+    return changes
+
+
+def retire_theme(theme: ObjectionTheme, author) -> None:
+    """Take a theme out of the playbook's offer; what was raised under it stays."""
+    if theme.archived_at is None:
+        changes = audit.apply_changes(theme, {"archived_at": datetime.now(UTC)})
+        audit.record(theme, "archive", changes, user=author)
+        db.session.flush()
+
+
+def restore_theme(theme: ObjectionTheme, author) -> None:
+    """Offer a retired theme again, last in the playbook."""
+    if theme.archived_at is not None:
+        last = db.session.scalar(
+            db.select(db.func.coalesce(db.func.max(ObjectionTheme.position), -1)).where(
+                ObjectionTheme.campaign_id == theme.campaign_id,
+                ObjectionTheme.archived_at.is_(None),
+            )
+        )
+        changes = audit.apply_changes(theme, {"archived_at": None, "position": last + 1})
+        audit.record(theme, "restore", changes, user=author)
+        db.session.flush()

@@ -14,7 +14,14 @@ from app.models import Engagement, Level, Objection, ObjectionStatus, ObjectionT
 from app.objections import queries
 from app.objections.forms import NewObjectionForm, ObjectionEditForm, StatusForm, ThemeForm
 from app.objections.operations import change_objection_status, raise_objection, update_objection
-from app.objections.playbook import create_theme, update_theme
+from app.objections.playbook import (
+    create_theme,
+    current_themes,
+    move_theme,
+    restore_theme,
+    retire_theme,
+    update_theme,
+)
 
 bp = campaign_blueprint("objections", __name__, "/objections")
 
@@ -53,13 +60,21 @@ def _load(objection_id: int) -> Objection:
     return queries.objection_detail(objection_id)
 
 
+def _themes_for(objection: Objection) -> list[ObjectionTheme]:
+    """Themes an objection can be moved to: the current ones, and its own even if retired."""
+    themes = current_themes(g.campaign)
+    if objection.theme not in themes:
+        themes.append(objection.theme)
+    return themes
+
+
 def _render_show(objection: Objection, status_form=None, edit_form=None, code: int = 200):
     level = objection.engagement.stakeholder.level
     if edit_form is None:
         edit_form = ObjectionEditForm(
             formdata=None, theme_id=str(objection.theme_id), statement=objection.statement
         )
-    edit_form.set_themes(queries.campaign_themes(g.campaign))
+    edit_form.set_themes(_themes_for(objection))
     closed = queries.closed_at([objection.id])
     return (
         render_template(
@@ -105,7 +120,7 @@ def edit(objection_id: int):
     """Correct an objection's theme or wording."""
     objection = _load(objection_id)
     form = ObjectionEditForm()
-    form.set_themes(queries.campaign_themes(g.campaign))
+    form.set_themes(_themes_for(objection))
     if not form.validate():
         return _render_show(objection, edit_form=form, code=400)
     changes = update_objection(
@@ -122,7 +137,7 @@ def edit(objection_id: int):
 def new():
     """Raise an objection outside a conversation."""
     form = NewObjectionForm()
-    form.set_themes(queries.campaign_themes(g.campaign))
+    form.set_themes(current_themes(g.campaign))
     if request.method == "GET":
         form.raised_on.data = today_local()
         engagement_id = request.args.get("engagement", type=record_id)
@@ -177,8 +192,10 @@ def edit_theme(theme_id: int):
     """Edit a theme of the playbook: name, what people say, the answer per level."""
     theme = get_in_campaign(ObjectionTheme, theme_id)
     if request.method == "GET":
+        current = current_themes(g.campaign)
         form = ThemeForm(
             formdata=None, theme=theme, name=theme.name, description=theme.description,
+            place=current.index(theme) + 1 if theme in current else None,
             **{f"answer_{level.name}": getattr(theme.response_for(level), "response", "")
                for level in Level},
         )
@@ -188,6 +205,8 @@ def edit_theme(theme_id: int):
         return render_template("objections/theme_form.html", form=form, theme=theme), 400
     changes = update_theme(theme, current_user, form.name.data, form.description.data or "",
                            form.answers)
+    if form.place.data and theme.archived_at is None:
+        changes.update(move_theme(theme, current_user, form.place.data))
     db.session.commit()
     flash(f"Saved “{theme.name}”." if changes else "Nothing had changed.", "success")
     return redirect(url_for(".playbook", _anchor=f"theme-{theme.slug}"))
@@ -204,7 +223,32 @@ def new_theme():
         return render_template("objections/theme_form.html", form=form, theme=None), 400
     theme = create_theme(g.campaign, current_user, form.name.data, form.description.data or "",
                          form.answers)
+    if form.place.data:
+        move_theme(theme, current_user, form.place.data)
     db.session.commit()
     flash(f"Added “{theme.name}” to the playbook.", "success")
     return redirect(url_for(".playbook", _anchor=f"theme-{theme.slug}"))
 
+
+
+@bp.post("/playbook/<int:theme_id>/retire")
+@requires(Role.lead)
+def retire(theme_id: int):
+    """Stop offering a theme for new objections; those raised under it keep it."""
+    theme = get_in_campaign(ObjectionTheme, theme_id)
+    retire_theme(theme, current_user)
+    db.session.commit()
+    flash(f"Retired “{theme.name}”: it is no longer offered for new objections. "
+          "The objections raised under it keep it.", "success")
+    return redirect(url_for(".playbook", _anchor="retired"))
+
+
+@bp.post("/playbook/<int:theme_id>/restore")
+@requires(Role.lead)
+def restore(theme_id: int):
+    """Offer a retired theme again, last in the playbook."""
+    theme = get_in_campaign(ObjectionTheme, theme_id)
+    restore_theme(theme, current_user)
+    db.session.commit()
+    flash(f"“{theme.name}” is back in the playbook, last; edit it to move it.", "success")
+    return redirect(url_for(".playbook", _anchor=f"theme-{theme.slug}"))
