@@ -107,7 +107,8 @@ CHAMPION_ROUTES = {
 #: Routes whose every method needs at least lead; a champion gets 403.
 LEAD_ROUTES = {
     "campaign.settings", "campaign.members", "campaign.member_role", "campaign.member_remove",
-    "objections.new_theme", "objections.edit_theme", "briefings.message_new",
+    "objections.new_theme", "objections.edit_theme", "objections.retire", "objections.restore",
+    "briefings.message_new",
     "briefings.message_edit", "briefings.message_archive", "briefings.message_restore",
     "briefings.risk_new", "briefings.risk_edit", "briefings.risk_delete",
     "briefings.landmine_new", "briefings.landmine_edit", "briefings.landmine_delete",
