@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from app.access import campaign_blueprint, get_in_campaign, has_role, requires
+from app.actions import one_click
 from app.briefings import operations
 from app.briefings.builder import (
     BUDGET_PAGES,
@@ -230,14 +231,6 @@ def _form_page(form, template: str, context: dict, save):
     return redirect(target)
 
 
-def _act(operation, record, message: str, target: str):
-    """Run a one-click operation (archive, restore, delete) on a record, commit, go back."""
-    operation(record, current_user)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(target)
-
-
 # --- Key messages ----------------------------------------------------------------------
 
 
@@ -317,7 +310,7 @@ def message_edit(message_id: int):
 @requires(Role.lead)
 def message_archive(message_id: int):
     message = get_in_campaign(KeyMessage, message_id)
-    return _act(operations.archive_key_message, message,
+    return one_click(operations.archive_key_message, message,
                 f"“{message.title}” archived: new briefings leave it out.", _messages_url(message))
 
 
@@ -325,7 +318,7 @@ def message_archive(message_id: int):
 @requires(Role.lead)
 def message_restore(message_id: int):
     message = get_in_campaign(KeyMessage, message_id)
-    return _act(operations.restore_key_message, message,
+    return one_click(operations.restore_key_message, message,
                 f"“{message.title}” is back in use.", _messages_url(message))
 
 
@@ -400,7 +393,8 @@ def risk_edit(risk_id: int):
 @requires(Role.lead)
 def risk_delete(risk_id: int):
     item = get_in_campaign(RiskItem, risk_id)
-    return _act(operations.remove_risk_item, item, "Checklist item removed.", url_for(".risks"))
+    return one_click(operations.remove_risk_item, item, "Checklist item removed.",
+                     url_for(".risks"))
 
 
 # --- Landmine words --------------------------------------------------------------------
@@ -468,7 +462,7 @@ def landmine_edit(landmine_id: int):
 @requires(Role.lead)
 def landmine_delete(landmine_id: int):
     landmine = get_in_campaign(Landmine, landmine_id)
-    return _act(operations.remove_landmine, landmine, f"“{landmine.word}” removed.",
+    return one_click(operations.remove_landmine, landmine, f"“{landmine.word}” removed.",
                 url_for(".landmines"))
 
 

@@ -6,6 +6,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.access import campaign_blueprint, get_in_campaign, requires
+from app.actions import one_click
 from app.extensions import db
 from app.followups.forms import FollowUpForm
 from app.followups.operations import add_follow_up, complete_follow_up, reopen_follow_up
@@ -89,10 +90,7 @@ def new():
 def done(follow_up_id: int):
     """Mark a follow-up done and go back to the list it was on."""
     follow_up = get_in_campaign(FollowUp, follow_up_id)
-    complete_follow_up(follow_up, current_user)
-    db.session.commit()
-    flash(f"Done: {follow_up.description}", "success")
-    return redirect(_back())
+    return one_click(complete_follow_up, follow_up, f"Done: {follow_up.description}", _back())
 
 
 @bp.post("/<int:follow_up_id>/reopen")
@@ -100,7 +98,5 @@ def done(follow_up_id: int):
 def reopen(follow_up_id: int):
     """Put a follow-up back on the open list."""
     follow_up = get_in_campaign(FollowUp, follow_up_id)
-    reopen_follow_up(follow_up, current_user)
-    db.session.commit()
-    flash(f"Reopened: {follow_up.description}", "info")
-    return redirect(_back())
+    return one_click(reopen_follow_up, follow_up, f"Reopened: {follow_up.description}",
+                     _back(), "info")

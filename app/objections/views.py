@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app import markdown
 from app.access import campaign_blueprint, get_in_campaign, has_role, requires
+from app.actions import one_click
 from app.extensions import db
 from app.formatting import from_local, today_local
 from app.inputs import record_id
@@ -236,11 +237,10 @@ def new_theme():
 def retire(theme_id: int):
     """Stop offering a theme for new objections; those raised under it keep it."""
     theme = get_in_campaign(ObjectionTheme, theme_id)
-    retire_theme(theme, current_user)
-    db.session.commit()
-    flash(f"Retired “{theme.name}”: it is no longer offered for new objections. "
-          "The objections raised under it keep it.", "success")
-    return redirect(url_for(".playbook", _anchor="retired"))
+    return one_click(retire_theme, theme,
+                     f"Retired “{theme.name}”: it is no longer offered for new objections. "
+                     "The objections raised under it keep it.",
+                     url_for(".playbook", _anchor="retired"))
 
 
 @bp.post("/playbook/<int:theme_id>/restore")
@@ -248,7 +248,6 @@ def retire(theme_id: int):
 def restore(theme_id: int):
     """Offer a retired theme again, last in the playbook."""
     theme = get_in_campaign(ObjectionTheme, theme_id)
-    restore_theme(theme, current_user)
-    db.session.commit()
-    flash(f"“{theme.name}” is back in the playbook, last; edit it to move it.", "success")
-    return redirect(url_for(".playbook", _anchor=f"theme-{theme.slug}"))
+    return one_click(restore_theme, theme,
+                     f"“{theme.name}” is back in the playbook, last; edit it to move it.",
+                     url_for(".playbook", _anchor=f"theme-{theme.slug}"))
