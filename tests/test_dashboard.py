@@ -12,7 +12,7 @@ from app.extensions import db
 from app.followups.operations import add_follow_up
 from app.models import CampaignTarget, Level, ObjectionStatus, Stance
 from app.objections.operations import change_objection_status, raise_objection
-from app.stakeholders.operations import archive_stakeholder
+from app.stakeholders.operations import archive_engagement
 from tests.factories import conversation, person, theme
 
 
@@ -57,7 +57,7 @@ def build_campaign(campaign, users, size: int):
     for engagement in everyone[::11]:
         add_follow_up(campaign, lead, "Call back", now.date() - timedelta(days=3),
                       engagement=engagement, owner_id=champion.id)
-    archive_stakeholder(people[-1].stakeholder, lead)
+    archive_engagement(people[-1], lead)
     db.session.add_all([
         CampaignTarget(campaign_id=campaign.id, level=Level.manager, share=60,
                        min_stance=Stance.supporter, due_on=date(2026, 10, 1)),

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.followups.operations import add_follow_up, complete_follow_up
 from app.models import CampaignTarget, Level, ObjectionStatus, Stance
 from app.objections.operations import change_objection_status, raise_objection
-from app.stakeholders.operations import archive_stakeholder, change_stance
+from app.stakeholders.operations import archive_engagement, change_stance
 from tests.factories import conversation, person, theme
 
 B, S, N, SU, C, U = (Stance.blocker, Stance.sceptic, Stance.neutral, Stance.supporter,
@@ -46,8 +46,8 @@ def history(campaign, users):
     change_stance(bob, S, lead, at=at("2026-10-15"))
     # Cat is a blocker from the start and is archived on 6 October (week 6).
     cat = person(campaign, lead, "Cat", stance=B)
-    archive_stakeholder(cat.stakeholder, lead)
-    cat.stakeholder.archived_at = at("2026-10-06", 9)  # back-date the archiving for the test
+    archive_engagement(cat, lead)
+    cat.archived_at = at("2026-10-06", 9)  # back-date the archiving for the test
     # Dan: the later move (1 Nov, week 9, to supporter) is typed first, then an earlier one
     # (5 Sep, week 1, unknown -> neutral) is back-dated beneath it.
     dan = person(campaign, lead, "Dan", stance=U)
@@ -199,7 +199,7 @@ def test_manager_alignment_counts_reports_at_any_depth(campaign, other_campaign,
     team = person(campaign, lead, "Tina Team", level=Level.manager, stance=N, reports_to=head)
     person(campaign, lead, "R3", stance=N, reports_to=team)
     gone = person(campaign, lead, "R4", stance=U, reports_to=team)
-    archive_stakeholder(gone.stakeholder, lead)
+    archive_engagement(gone, lead)
     person(other_campaign, outsider, "Not here", reports_to=head)   # not in this campaign
     # An executive blocker whose only report sits under someone outside the campaign.
     exec_ = person(campaign, lead, "Xena Exec", level=Level.executive, stance=B)
@@ -270,7 +270,7 @@ def test_objection_medians_and_open_counts(campaign, users):
     _answered(campaign, lead, people[3], start, answer_days=6)
     _answered(campaign, lead, people[4], start)                       # still open
     _answered(campaign, lead, people[5], start)                       # open, person archived
-    archive_stakeholder(people[5].stakeholder, lead)
+    archive_engagement(people[5], lead)
     time_waster = raise_objection(campaign, lead, people[0], theme(campaign, "time-wasting"),
                                   "No time", at=start)
     db.session.commit()

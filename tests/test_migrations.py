@@ -41,3 +41,53 @@ def test_upgrade_on_an_empty_database_matches_the_models(empty_database_url):
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == [], "models and migrations differ; run `flask db migrate`"
+
+
+def test_people_archived_before_0003_stay_archived_in_each_of_their_campaigns(
+        empty_database_url):
+    """0003 moves archiving from the person to each of their campaign engagements."""
+    from datetime import UTC, date, datetime
+
+    import sqlalchemy as sa
+
+    from app.models.base import UTCDateTime
+
+    now, gone = datetime(2026, 11, 1, 9, tzinfo=UTC), datetime(2026, 10, 6, 9, tzinfo=UTC)
+    campaign = sa.table("campaign", *(sa.column(c) for c in (
+        "id", "slug", "name", "change", "description", "phase", "starts_on")),
+        sa.column("goals", sa.JSON()), sa.column("created_at", UTCDateTime()))
+    stakeholder = sa.table("stakeholder", *(sa.column(c) for c in (
+        "id", "name", "email", "title", "department", "level", "influence")),
+        sa.column("created_at", UTCDateTime()), sa.column("updated_at", UTCDateTime()),
+        sa.column("archived_at", UTCDateTime()))
+    engagement = sa.table("engagement", *(sa.column(c) for c in (
+        "id", "campaign_id", "stakeholder_id", "stance", "target_stance", "interest",
+        "joined_on")), sa.column("created_at", UTCDateTime()),
+        sa.column("updated_at", UTCDateTime()))
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as connection:
+            connection.execute(sa.insert(campaign), [
+                {"id": n, "slug": f"c{n}", "name": f"C{n}", "change": "x", "description": "",
+                 "goals": [], "phase": "embrace", "starts_on": date(2026, 9, 1),
+                 "created_at": now} for n in (1, 2)])
+            connection.execute(sa.insert(stakeholder), [
+                {"id": 1, "name": "Left", "email": "left@example.org", "title": "",
+                 "department": "", "level": "worker", "influence": 3, "created_at": now,
+                 "updated_at": now, "archived_at": gone},
+                {"id": 2, "name": "Stays", "email": "stays@example.org", "title": "",
+                 "department": "", "level": "worker", "influence": 3, "created_at": now,
+                 "updated_at": now, "archived_at": None}])
+            connection.execute(sa.insert(engagement), [
+                {"id": n, "campaign_id": c, "stakeholder_id": s, "stance": "neutral",
+                 "target_stance": "supporter", "interest": 3, "joined_on": date(2026, 9, 1),
+                 "created_at": now, "updated_at": now}
+                for n, c, s in ((1, 1, 1), (2, 2, 1), (3, 1, 2))])
+        upgrade()
+        archived = sa.table("engagement", sa.column("id"),
+                            sa.column("archived_at", UTCDateTime()))
+        with db.engine.connect() as connection:
+            rows = dict(connection.execute(sa.select(archived).order_by(archived.c.id)).all())
+        db.engine.dispose()
+    assert rows == {1: gone, 2: gone, 3: None}

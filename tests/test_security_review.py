@@ -561,11 +561,12 @@ def test_a_name_in_a_confirmation_question_cannot_become_script(campaign, users,
     form = re.search(r'<form[^>]*/archive"[^>]*>', page).group(0)
     assert "onsubmit" not in form
     assert html_module.unescape(re.search(r'data-confirm="([^"]*)"', form).group(1)) == (
-        f"Archive {QUOTE_BREAKER}? They leave lists and pickers; their history stays.")
+        f"Archive {QUOTE_BREAKER} in this campaign? They leave its lists and pickers; their "
+        "history stays, and other campaigns keep them.")
 
 
 def test_the_confirmation_still_asks_and_a_no_keeps_the_person(page, campaign, users):
-    from app.models import Stakeholder
+    from app.models import Engagement
     from tests.conftest import browser_login
 
     engagement = factories.person(campaign, users["lead"], QUOTE_BREAKER)
@@ -583,14 +584,14 @@ def test_the_confirmation_still_asks_and_a_no_keeps_the_person(page, campaign, u
     archive.click()
     page.wait_for_timeout(300)
     db.session.expire_all()
-    assert db.session.get(Stakeholder, engagement.stakeholder_id).archived_at is None
+    assert db.session.get(Engagement, engagement.id).archived_at is None
     archive.click()
     page.wait_for_load_state()
     page.wait_for_selector("text=Restore")
     db.session.expire_all()
-    assert db.session.get(Stakeholder, engagement.stakeholder_id).archived_at is not None
+    assert db.session.get(Engagement, engagement.id).archived_at is not None
     assert [kind for kind, _ in dialogs] == ["confirm", "confirm"]
-    assert dialogs[0][1].startswith(f"Archive {QUOTE_BREAKER}?")
+    assert dialogs[0][1].startswith(f"Archive {QUOTE_BREAKER} in this campaign?")
 
 
 # --- Cookies and passwords ------------------------------------------------------------------

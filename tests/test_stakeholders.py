@@ -384,11 +384,11 @@ def test_archive_and_restore_are_audited_and_shown(as_champion, campaign, team, 
     assert "Head of Support" in html  # the page stays
     assert as_champion.post(url(campaign, f"{sid}/restore")).status_code == 302
     events = db.session.execute(db.select(AuditEvent.action, AuditEvent.user_id).filter_by(
-        stakeholder_id=sid, entity_type="stakeholder").where(
+        stakeholder_id=sid, entity_type="engagement").where(
         AuditEvent.action.in_(["archive", "restore"])).order_by(AuditEvent.id)).all()
     assert events == [("archive", users["champion"].id), ("restore", users["champion"].id)]
     db.session.expire_all()
-    assert ben.stakeholder.archived_at is None
+    assert ben.archived_at is None
     assert "Ben Ortiz" in names_in(as_champion.get(url(campaign)).get_data(as_text=True), team)
 
 
@@ -407,7 +407,7 @@ def test_forms_carry_csrf_tokens(app, as_champion, campaign, team):
         assert 'name="csrf_token"' in html, path
     assert as_champion.post(url(campaign, f"{sid}/archive")).status_code == 400
     db.session.expire_all()
-    assert team["Ada Ng"].stakeholder.archived_at is None
+    assert team["Ada Ng"].archived_at is None
 
 
 def test_add_stakeholder_operation_lowercases_email(campaign, users):

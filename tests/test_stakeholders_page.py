@@ -8,7 +8,7 @@ from app.conversations.operations import FollowUpInput, ObjectionInput
 from app.extensions import db
 from app.models import Exposure, KeyMessage, Level, Stance
 from app.objections.operations import change_objection_status
-from app.stakeholders.operations import add_stakeholder, archive_stakeholder
+from app.stakeholders.operations import add_stakeholder, archive_engagement
 from tests.factories import conversation, person, theme
 
 
@@ -150,7 +150,7 @@ def test_audit_trail_leaves_out_other_campaigns(as_lead, campaign, other_campaig
 
 def test_archived_person_page_has_banner_and_history(as_champion, campaign, story, users):
     grace = story["grace"]
-    archive_stakeholder(grace.stakeholder, users["lead"], campaign_id=campaign.id)
+    archive_engagement(grace, users["lead"])
     db.session.commit()
     html = as_champion.get(url(campaign, str(grace.stakeholder_id))).get_data(as_text=True)
     assert "<strong>Archived</strong>" in html and ">Restore</button>" in html

@@ -443,7 +443,7 @@ def _level_objections(campaign: Campaign, audience: Level) -> list[ObjectionGrou
             Objection.campaign_id == campaign.id,
             Objection.status.in_(ACTIVE_STATUSES),
             Stakeholder.level == audience,
-            Stakeholder.archived_at.is_(None),
+            Engagement.archived_at.is_(None),
         )
         .group_by(ObjectionTheme.id)
         .order_by(db.desc("n"), ObjectionTheme.position)

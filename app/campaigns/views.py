@@ -32,7 +32,7 @@ def stance_counts(campaign_ids: list[int]) -> dict[int, dict[Stance, int]]:
     rows = db.session.execute(
         db.select(Engagement.campaign_id, Engagement.stance, db.func.count())
         .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
-        .where(Engagement.campaign_id.in_(campaign_ids), Stakeholder.archived_at.is_(None))
+        .where(Engagement.campaign_id.in_(campaign_ids), Engagement.archived_at.is_(None))
         .group_by(Engagement.campaign_id, Engagement.stance)
     )
     for campaign_id, stance, people in rows:

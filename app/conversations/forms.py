@@ -96,7 +96,7 @@ def load_people(campaign, engagement_ids) -> dict[int, tuple[Engagement, Stakeho
         .where(
             Engagement.id.in_(ids),
             Engagement.campaign_id == campaign.id,
-            Stakeholder.archived_at.is_(None),
+            Engagement.archived_at.is_(None),
         )
     )
     return {engagement.id: (engagement, person) for engagement, person in rows}

@@ -126,7 +126,7 @@ def stance_rank(column):
 def _current_people(campaign_id: int) -> list:
     """WHERE conditions for the campaign's people not archived (Engagement joined to
     Stakeholder)."""
-    return [Engagement.campaign_id == campaign_id, Stakeholder.archived_at.is_(None)]
+    return [Engagement.campaign_id == campaign_id, Engagement.archived_at.is_(None)]
 
 
 def _counted_page(query, limit: int | None) -> tuple[int, list]:
@@ -348,12 +348,12 @@ class Scope:
             conditions.append(person.level == self.filters.level)
         return conditions
 
-    def counted_at(self, moment: datetime, engagement=Engagement, person=Stakeholder) -> list:
+    def counted_at(self, moment: datetime, engagement=Engagement) -> list:
         """People who had joined by `moment`'s day and were not archived before it."""
         last_day = (moment - timedelta(microseconds=1)).date()
         return [
             engagement.joined_on <= last_day,
-            or_(person.archived_at.is_(None), person.archived_at >= moment),
+            or_(engagement.archived_at.is_(None), engagement.archived_at >= moment),
         ]
 
     def in_period(self, column) -> list:
@@ -559,8 +559,8 @@ def movement(scope: Scope) -> list[Week]:
             scope.week_of(StanceChange.changed_at).label("week"),
             scope.week_of(Engagement.joined_on).label("joined"),
             case(
-                (Stakeholder.archived_at.is_(None), FOREVER),
-                else_=scope.week_of(Stakeholder.archived_at),
+                (Engagement.archived_at.is_(None), FOREVER),
+                else_=scope.week_of(Engagement.archived_at),
             ).label("left"),
         )
         .join(Engagement, Engagement.id == StanceChange.engagement_id)
@@ -651,7 +651,7 @@ def _moves_by_week(scope: Scope, end: datetime) -> dict[int, tuple[int, int]]:
             StanceChange.to_stance,
             previous.label("from_stance"),
             Engagement.joined_on,
-            Stakeholder.archived_at,
+            Engagement.archived_at,
         )
         .join(Engagement, Engagement.id == StanceChange.engagement_id)
         .join(Stakeholder, Stakeholder.id == Engagement.stakeholder_id)
@@ -892,7 +892,7 @@ def report_lines(scope: Scope):
         .where(
             Engagement.campaign_id == scope.campaign.id,
             Stakeholder.reports_to_id.is_not(None),
-            Stakeholder.archived_at.is_(None),
+            Engagement.archived_at.is_(None),
         )
         .cte("report_lines", recursive=True)
     )
@@ -1044,7 +1044,7 @@ def objections_by_theme(scope: Scope) -> list[ThemeRow]:
         func.sum(
             case(
                 (and_(Objection.status == ObjectionStatus.open,
-                      Stakeholder.archived_at.is_(None)), 1),
+                      Engagement.archived_at.is_(None)), 1),
                 else_=0,
             )
         ).label("open"),
@@ -1300,7 +1300,7 @@ def overdue_follow_ups(scope: Scope, limit: int | None = 10) -> tuple[int, list[
             FollowUp.campaign_id == scope.campaign.id,
             FollowUp.done_at.is_(None),
             FollowUp.due_on < scope.today,
-            or_(Stakeholder.id.is_(None), Stakeholder.archived_at.is_(None)),
+            or_(Engagement.id.is_(None), Engagement.archived_at.is_(None)),
             *scope.people_filter(),
         )
         .order_by(FollowUp.due_on, FollowUp.id)
@@ -1466,7 +1466,7 @@ def reporting_tree(scope: Scope) -> tuple[list[TreeNode], int]:
             .where(
                 manager_engagement.campaign_id == scope.campaign.id,
                 manager.id == Stakeholder.reports_to_id,
-                manager.archived_at.is_(None),
+                manager_engagement.archived_at.is_(None),
                 *scope.people_filter(manager),
             )
             .exists()
@@ -1502,7 +1502,7 @@ def reporting_tree(scope: Scope) -> tuple[list[TreeNode], int]:
         .join(child, child.reports_to_id == tree.c.id)
         .join(child_engagement, and_(child_engagement.stakeholder_id == child.id,
                                      child_engagement.campaign_id == scope.campaign.id))
-        .where(child.archived_at.is_(None), tree.c.depth < TREE_DEPTH,
+        .where(child_engagement.archived_at.is_(None), tree.c.depth < TREE_DEPTH,
                *scope.people_filter(child))
     )
     ranked = (

@@ -11,7 +11,8 @@ from app.models.enums import Level, Stance
 
 
 class Stakeholder(db.Model):
-    """A person; exists once across campaigns. Deleting archives."""
+    """A person; exists once across campaigns. Deleting archives their engagement: each
+    campaign decides for itself who is current."""
 
     __table_args__ = (CheckConstraint("influence BETWEEN 1 AND 5", name="influence_range"),)
 
@@ -25,7 +26,6 @@ class Stakeholder(db.Model):
     influence: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     reports_to: Mapped["Stakeholder | None"] = relationship(
         remote_side=[id], back_populates="direct_reports"
@@ -59,6 +59,9 @@ class Engagement(db.Model):
     joined_on: Mapped[date]
     #: Latest conversation date, kept by log_conversation so lists can filter and sort on it.
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Archived in this campaign: out of its lists, pickers and figures from then on; the
+    #: person's history stays, and other campaigns they are in are not touched.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

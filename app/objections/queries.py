@@ -249,7 +249,7 @@ def find_engagement(campaign, text: str) -> Engagement | None:
         db.select(Engagement)
         .join(Engagement.stakeholder)
         .options(contains_eager(Engagement.stakeholder))
-        .where(Engagement.campaign_id == campaign.id, Stakeholder.archived_at.is_(None))
+        .where(Engagement.campaign_id == campaign.id, Engagement.archived_at.is_(None))
     )
     by_email = db.session.scalar(base.where(db.func.lower(Stakeholder.email) == text))
     if by_email is not None:

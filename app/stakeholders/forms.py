@@ -112,7 +112,7 @@ class StakeholderForm(FlaskForm):
                 return
             raise ValidationError("No one in this campaign has that email.")
         stakeholder = manager.stakeholder
-        if stakeholder.archived_at is not None and stakeholder.id != current_manager:
+        if manager.archived_at is not None and stakeholder.id != current_manager:
             raise ValidationError(f"{stakeholder.name} is archived; pick someone current.")
         if stakeholder.id == self.stakeholder_id or would_cycle(
             self.stakeholder_id, stakeholder.id

@@ -231,19 +231,23 @@ def update_engagement(engagement: Engagement, author, values: dict, *, reason: s
     return changes
 
 
-def archive_stakeholder(stakeholder: Stakeholder, author, *, campaign_id=None) -> None:
-    """Archive instead of delete: the person drops out of lists, their history stays."""
-    if stakeholder.archived_at is not None:
+def archive_engagement(engagement: Engagement, author) -> None:
+    """Archive instead of delete, in this campaign only: the person drops out of its lists,
+    pickers and figures; their history stays, and their other campaigns keep them."""
+    if engagement.archived_at is not None:
         return
-    changes = audit.apply_changes(stakeholder, {"archived_at": datetime.now(UTC)})
-    audit.record(stakeholder, "archive", changes, user=author, campaign_id=campaign_id,
-                 stakeholder_id=stakeholder.id)
+    changes = audit.apply_changes(engagement, {"archived_at": datetime.now(UTC)})
+    audit.record(engagement, "archive", changes, user=author,
+                 stakeholder_id=engagement.stakeholder_id)
 
 
-def restore_stakeholder(stakeholder: Stakeholder, author, *, campaign_id=None) -> None:
-    changes = audit.apply_changes(stakeholder, {"archived_at": None})
-    audit.record(stakeholder, "restore", changes, user=author, campaign_id=campaign_id,
-                 stakeholder_id=stakeholder.id)
+def restore_engagement(engagement: Engagement, author) -> None:
+    """Bring an archived person back into this campaign's lists and pickers."""
+    if engagement.archived_at is None:
+        return
+    changes = audit.apply_changes(engagement, {"archived_at": None})
+    audit.record(engagement, "restore", changes, user=author,
+                 stakeholder_id=engagement.stakeholder_id)
 
 
 # --- CSV import: every row checked before anything is written. ---
@@ -446,7 +450,7 @@ def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[Im
         if found is None or campaign.id not in found[2]:
             problems.append(ImportProblem(row.row, "reports_to_email", f"No one in this campaign "
                                           f"or in this file has the email “{manager}”."))
-        elif found[3]:
+        elif campaign.id in found[3]:
             problems.append(ImportProblem(row.row, "reports_to_email",
                                           f"{found[1]} is archived; pick someone current."))
         else:
@@ -467,21 +471,24 @@ def _unreadable(reader, error: csv.Error) -> ImportProblem:
                          f"read ({error}); check the quotes and cell sizes near this line.")
 
 
-def _existing(emails: set[str]) -> dict[str, tuple[int, str, set[int], bool]]:
-    """People with these lower-case emails: id, name, campaign ids, archived; chunked queries."""
-    found: dict[str, tuple[int, str, set[int], bool]] = {}
+def _existing(emails: set[str]) -> dict[str, tuple[int, str, set[int], set[int]]]:
+    """People with these lower-case emails: id, name, the ids of their campaigns and of
+    those that archived them; chunked queries."""
+    found: dict[str, tuple[int, str, set[int], set[int]]] = {}
     ordered = sorted(emails)
     for start in range(0, len(ordered), 500):
         rows = db.session.execute(
             db.select(Stakeholder.id, Stakeholder.name, db.func.lower(Stakeholder.email),
-                      Stakeholder.archived_at, Engagement.campaign_id)
+                      Engagement.campaign_id, Engagement.archived_at)
             .outerjoin(Engagement, Engagement.stakeholder_id == Stakeholder.id)
             .where(db.func.lower(Stakeholder.email).in_(ordered[start:start + 500]))
         )
-        for person_id, name, email, archived_at, campaign_id in rows:
-            entry = found.setdefault(email, (person_id, name, set(), archived_at is not None))
+        for person_id, name, email, campaign_id, archived_at in rows:
+            entry = found.setdefault(email, (person_id, name, set(), set()))
             if campaign_id is not None:
                 entry[2].add(campaign_id)
+                if archived_at is not None:
+                    entry[3].add(campaign_id)
     return found
 
 

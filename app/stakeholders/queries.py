@@ -161,7 +161,7 @@ def engagement_query(campaign: Campaign, filters: ListFilters):
         .where(Engagement.campaign_id == campaign.id)
     )
     if not filters.archived:
-        query = query.where(Stakeholder.archived_at.is_(None))
+        query = query.where(Engagement.archived_at.is_(None))
     if filters.q:
         term = filters.q.lower()
         query = query.where(

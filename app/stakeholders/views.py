@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user
 
 from app.access import campaign_blueprint, has_role, requires
+from app.actions import one_click
 from app.extensions import db
 from app.formatting import today_local
 from app.models import Engagement, Role, Stakeholder
@@ -30,11 +31,11 @@ from app.stakeholders.operations import (
     ImportProblem,
     StakeholderError,
     add_stakeholder,
-    archive_stakeholder,
+    archive_engagement,
     import_people,
     join_campaign,
     read_import,
-    restore_stakeholder,
+    restore_engagement,
     update_engagement,
     update_stakeholder,
 )
@@ -95,7 +96,7 @@ def export():
                 manager_email or "", person.influence, engagement.stance.name,
                 engagement.target_stance.name, engagement.interest, owner_email or "",
                 engagement.last_contact_at.isoformat() if engagement.last_contact_at else "",
-                "yes" if person.archived_at else "",
+                "yes" if engagement.archived_at else "",
             )])
             if buffer.tell() > 16_384:
                 yield buffer.getvalue()
@@ -246,12 +247,12 @@ def join(stakeholder_id: int):
 @bp.post("/<int:stakeholder_id>/archive")
 @requires(Role.champion)
 def archive(stakeholder_id: int):
-    """Archive instead of delete: the person leaves lists and pickers, their history stays."""
+    """Archive instead of delete, in this campaign: the person leaves its lists and pickers,
+    their history stays."""
     engagement = _engagement_or_404(stakeholder_id)
-    archive_stakeholder(engagement.stakeholder, current_user, campaign_id=g.campaign.id)
-    db.session.commit()
-    flash(f"Archived {engagement.stakeholder.name}. Their page and history remain.", "success")
-    return redirect(url_for(".show", stakeholder_id=stakeholder_id))
+    return one_click(archive_engagement, engagement,
+                     f"Archived {engagement.stakeholder.name} in this campaign. Their page and "
+                     "history remain.", url_for(".show", stakeholder_id=stakeholder_id))
 
 
 @bp.post("/<int:stakeholder_id>/restore")
@@ -259,11 +260,8 @@ def archive(stakeholder_id: int):
 def restore(stakeholder_id: int):
     """Bring an archived person back into lists and pickers."""
     engagement = _engagement_or_404(stakeholder_id)
-    if engagement.stakeholder.archived_at is not None:
-        restore_stakeholder(engagement.stakeholder, current_user, campaign_id=g.campaign.id)
-        db.session.commit()
-    flash(f"Restored {engagement.stakeholder.name}.", "success")
-    return redirect(url_for(".show", stakeholder_id=stakeholder_id))
+    return one_click(restore_engagement, engagement, f"Restored {engagement.stakeholder.name}.",
+                     url_for(".show", stakeholder_id=stakeholder_id))
 
 
 @bp.get("/<int:stakeholder_id>")
@@ -300,7 +298,7 @@ def search():
     query = (
         db.select(Engagement, Stakeholder)
         .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
-        .where(Engagement.campaign_id == g.campaign.id, Stakeholder.archived_at.is_(None))
+        .where(Engagement.campaign_id == g.campaign.id, Engagement.archived_at.is_(None))
     )
     if term:
         pattern = f"%{term.lower()}%"
