@@ -8,6 +8,7 @@ after the form has read the request, before it validates.
 """
 
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -207,15 +208,6 @@ class ConversationForm(ConversationDetailsForm):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.author = author
-        self.members = campaign_members(campaign, author)
-        self.themes = list(
-            db.session.scalars(
-                db.select(ObjectionTheme)
-                .where(ObjectionTheme.campaign_id == campaign.id,
-                       ObjectionTheme.archived_at.is_(None))
-                .order_by(ObjectionTheme.position, ObjectionTheme.name)
-            )
-        )
         self.messages = list(
             db.session.scalars(
                 db.select(KeyMessage)
@@ -234,6 +226,23 @@ class ConversationForm(ConversationDetailsForm):
             campaign, [row.form.engagement_id.data for row in self.attendees]
         )
         self._bind_row_choices()
+
+    # Loaded when first needed: a POST without objections or follow-ups needs neither.
+
+    @cached_property
+    def members(self) -> list[User]:
+        return campaign_members(self.campaign, self.author)
+
+    @cached_property
+    def themes(self) -> list[ObjectionTheme]:
+        return list(
+            db.session.scalars(
+                db.select(ObjectionTheme)
+                .where(ObjectionTheme.campaign_id == self.campaign.id,
+                       ObjectionTheme.archived_at.is_(None))
+                .order_by(ObjectionTheme.position, ObjectionTheme.name)
+            )
+        )
 
     # Rows -----------------------------------------------------------------------------
 
@@ -259,9 +268,11 @@ class ConversationForm(ConversationDetailsForm):
         return choices
 
     def _bind_row_choices(self) -> None:
-        themes = [SelectChoice(str(theme.id), theme.name) for theme in self.themes]
         attendees = self.attendee_choices()
-        owners = member_choices(self.members)
+        if self.objections.entries:
+            themes = [SelectChoice(str(theme.id), theme.name) for theme in self.themes]
+        if self.follow_ups.entries:
+            owners = member_choices(self.members)
         for row in self.objections:
             row.form.theme_id.choices = themes
             row.form.raised_by.choices = attendees

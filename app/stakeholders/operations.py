@@ -8,6 +8,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -142,15 +143,11 @@ class Standing:
     since: Stance | None = None
 
 
-def standings(engagement_ids, moment: datetime) -> dict[int, Standing]:
-    """For each engagement, its Standing at `moment`: one query however many people.
-
-    Each half of the answer is the newest move on its side of the moment, found through
-    the (engagement, changed_at) index however long the person's history is.
-    """
-    ids = list(engagement_ids)
-    if not ids:
-        return {}
+@cache
+def _standings_query():
+    """SELECT (engagement id, newest stance on or before :moment, newest after it) for the
+    engagements in :ids. Built once: it is on the path of every logged conversation."""
+    moment = db.bindparam("moment", type_=StanceChange.changed_at.type)
 
     def newest(*conditions):
         return (
@@ -162,13 +159,23 @@ def standings(engagement_ids, moment: datetime) -> dict[int, Standing]:
             .scalar_subquery()
         )
 
-    rows = db.session.execute(
-        db.select(
-            Engagement.id,
-            newest(StanceChange.changed_at <= moment),
-            newest(StanceChange.changed_at > moment),
-        ).where(Engagement.id.in_(ids))
-    )
+    return db.select(
+        Engagement.id,
+        newest(StanceChange.changed_at <= moment),
+        newest(StanceChange.changed_at > moment),
+    ).where(Engagement.id.in_(db.bindparam("ids", expanding=True)))
+
+
+def standings(engagement_ids, moment: datetime) -> dict[int, Standing]:
+    """For each engagement, its Standing at `moment`: one query however many people.
+
+    Each half of the answer is the newest move on its side of the moment, found through
+    the (engagement, changed_at) index however long the person's history is.
+    """
+    ids = list(engagement_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(_standings_query(), {"moment": moment, "ids": ids})
     return {engagement_id: Standing(at_moment, since) for engagement_id, at_moment, since in rows}
 
 
