@@ -40,3 +40,16 @@ def test_archiving_in_one_campaign_leaves_the_other_alone(
     as_champion.post(f"/campaigns/{campaign.slug}/stakeholders/{sid}/restore")
     db.session.expire_all()
     assert db.session.get(Engagement, ours.id).archived_at is None
+
+
+def test_adding_someone_archived_here_points_to_restoring_them(as_champion, campaign, users):
+    gone = person(campaign, users["lead"], "Gone Person")
+    db.session.commit()
+    as_champion.post(f"/campaigns/{campaign.slug}/stakeholders/{gone.stakeholder_id}/archive")
+    answer = as_champion.post(f"/campaigns/{campaign.slug}/stakeholders/new", data={
+        "name": "Gone Again", "email": gone.stakeholder.email, "level": "worker",
+        "influence": "3", "stance": "unknown", "target_stance": "supporter", "interest": "3"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert "is already in this campaign with this email, archived" in html
+    assert 'value="Gone Again"' in html  # what was typed is kept
