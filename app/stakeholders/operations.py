@@ -179,11 +179,6 @@ def standings(engagement_ids, moment: datetime) -> dict[int, Standing]:
     return {engagement_id: Standing(at_moment, since) for engagement_id, at_moment, since in rows}
 
 
-def stance_at(engagement: Engagement, moment: datetime) -> Stance | None:
-    """Where the person stood at `moment`, from the stance history."""
-    return standings([engagement.id], moment)[engagement.id].at_moment
-
-
 def change_stance(
     engagement: Engagement,
     to_stance: Stance,
