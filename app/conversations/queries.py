@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.case_studies.library import current_library
 from app.extensions import db
-from app.formatting import from_local
+from app.formatting import from_local, to_local
 from app.inputs import is_record_id, parse_day
 from app.models import (
     Channel,
@@ -89,8 +89,9 @@ def parse_filters(args, campaign, me) -> ConversationFilters:
     return filters
 
 
-def conversation_list(campaign, filters: ConversationFilters, page: int):
-    """One page of the campaign's conversations, newest first, with attendees and author."""
+def conversation_query(campaign, filters: ConversationFilters):
+    """SELECT of the campaign's conversations matching `filters`, newest first, with their
+    attendees (and people) and author loaded."""
     query = db.select(Conversation).where(Conversation.campaign_id == campaign.id)
     if filters.channel is not None:
         query = query.where(Conversation.channel == filters.channel)
@@ -114,14 +115,19 @@ def conversation_list(campaign, filters: ConversationFilters, page: int):
     if filters.date_to is not None:
         end = datetime.combine(filters.date_to + timedelta(days=1), time.min)
         query = query.where(Conversation.occurred_at < from_local(end))
-    query = query.order_by(Conversation.occurred_at.desc(), Conversation.id.desc()).options(
+    return query.order_by(Conversation.occurred_at.desc(), Conversation.id.desc()).options(
         joinedload(Conversation.author),
         selectinload(Conversation.attendees)
         .joinedload(ConversationAttendee.engagement)
         .joinedload(Engagement.stakeholder),
     )
+
+
+def conversation_list(campaign, filters: ConversationFilters, page: int):
+    """One page of the campaign's conversations, newest first, with attendees and author."""
     pagination = db.paginate(
-        query, page=page, per_page=current_app.config["PER_PAGE"], error_out=False
+        conversation_query(campaign, filters), page=page,
+        per_page=current_app.config["PER_PAGE"], error_out=False,
     )
     ids = [conversation.id for conversation in pagination.items]
     return pagination, _counts(Objection, ids), _counts(FollowUp, ids)
@@ -178,3 +184,27 @@ def case_studies_used(conversation: Conversation) -> list[tuple[str, str]]:
     library = current_library()
     slugs = sorted({e.case_study_slug for e in conversation.exposures if e.case_study_slug})
     return [(slug, library.get(slug).title if library.get(slug) else slug) for slug in slugs]
+
+
+#: Columns of the conversation log as CSV.
+EXPORT_COLUMNS = ("occurred_at", "channel", "minutes", "subject", "attendees", "stance_moves",
+                  "logged_by", "summary")
+
+
+def export_rows(campaign, filters: ConversationFilters):
+    """Every conversation matching `filters` as a CSV row, read in batches."""
+    query = conversation_query(campaign, filters).execution_options(yield_per=500)
+    for conversation in db.session.scalars(query):
+        attendees = [(attendee.engagement.stakeholder.name, attendee)
+                     for attendee in conversation.attendees]
+        yield (
+            to_local(conversation.occurred_at),
+            conversation.channel,
+            conversation.duration_minutes,
+            conversation.subject,
+            "; ".join(name for name, _ in attendees),
+            "; ".join(f"{name}: {a.stance_before.label} → {a.stance_after.label}"
+                      for name, a in attendees if a.stance_before is not a.stance_after),
+            conversation.author.name if conversation.author else "",
+            conversation.summary,
+        )

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from app.access import campaign_blueprint, requires
+from app.conversations import queries
 from app.conversations.forms import ConversationDetailsForm, ConversationForm, campaign_members
 from app.conversations.operations import (
     ConversationError,
@@ -20,6 +21,7 @@ from app.conversations.queries import (
     messages_used,
     parse_filters,
 )
+from app.csvio import csv_download
 from app.extensions import db
 from app.formatting import to_local
 from app.inputs import record_id
@@ -57,6 +59,14 @@ def index():
         members=campaign_members(g.campaign, current_user),
         channels=list(Channel),
     )
+
+
+@bp.get("/export.csv")
+def export():
+    """The conversation log as CSV, with the list's filters: every matching conversation."""
+    filters = parse_filters(request.args, g.campaign, current_user)
+    return csv_download(f"{g.campaign.slug}-conversations.csv", queries.EXPORT_COLUMNS,
+                        queries.export_rows(g.campaign, filters))
 
 
 @bp.route("/new", methods=["GET", "POST"])

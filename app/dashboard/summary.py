@@ -4,7 +4,6 @@ and the dashboard's tables as CSV."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from markupsafe import Markup
 
@@ -173,24 +172,6 @@ def build(scope: Scope, *, limit: int = LIST_LIMIT) -> Dashboard:
 
 
 # --- CSV ---------------------------------------------------------------------------------------
-
-#: A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A CSV cell a spreadsheet shows as text: dates as ISO, formulas defused."""
-    if value is None:
-        return ""
-    if isinstance(value, Level | Stance):
-        return value.label
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _stance_table(groups: dict, label: str):

@@ -4,13 +4,12 @@ Every member of a campaign may read them (viewers included); the campaign bluepr
 answers 404 to everyone else.
 """
 
-import csv
-import io
 from datetime import UTC, datetime
 
 from flask import Response, abort, g, render_template, request
 
 from app.access import campaign_blueprint
+from app.csvio import csv_download
 from app.dashboard import metrics, summary
 from app.dashboard.metrics import Scope
 from app.formatting import today_local
@@ -55,16 +54,7 @@ def export(table: str):
     scope, _, _ = current_scope()
     title, builder = summary.CSV_TABLES[table]
     header, rows = builder(scope)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([summary.safe_cell(value) for value in row] for row in rows)
-    filename = f"{g.campaign.slug}-{table}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(f"{g.campaign.slug}-{table}.csv", header, rows)
 
 
 @report_bp.get("/report.pdf")

@@ -7,7 +7,7 @@ from itertools import groupby
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
-from app.formatting import from_local, today_local, user_zone
+from app.formatting import from_local, to_local, today_local, user_zone
 from app.inputs import parse_day
 from app.models import (
     Engagement,
@@ -120,8 +120,8 @@ def campaign_themes(campaign) -> list[ObjectionTheme]:
     )
 
 
-def register_page(campaign, filters: RegisterFilters, page: int, per_page: int = PER_PAGE):
-    """One page of the register, ordered by theme then newest first, people and
+def register_query(campaign, filters: RegisterFilters):
+    """SELECT of the register's objections, ordered by theme then newest first, people and
     conversations loaded with the rows."""
     query = (
         db.select(Objection)
@@ -136,8 +136,41 @@ def register_page(campaign, filters: RegisterFilters, page: int, per_page: int =
         .order_by(ObjectionTheme.position, ObjectionTheme.name, Objection.raised_at.desc(),
                   Objection.id.desc())
     )
-    query = _filtered(query, campaign, filters)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return _filtered(query, campaign, filters)
+
+
+def register_page(campaign, filters: RegisterFilters, page: int, per_page: int = PER_PAGE):
+    """One page of the register."""
+    return db.paginate(register_query(campaign, filters), page=page, per_page=per_page,
+                       error_out=False)
+
+
+#: Columns of the register as CSV.
+EXPORT_COLUMNS = ("theme", "status", "raised_on", "days_open", "person", "level", "email",
+                  "statement", "conversation")
+
+
+def export_rows(campaign, filters: RegisterFilters):
+    """Every objection the register shows under `filters` as a CSV row, in batches."""
+    query = register_query(campaign, filters).execution_options(yield_per=500)
+    for batch in db.session.scalars(query).partitions():
+        closed = closed_at([objection.id for objection in batch])
+        yield from (_export_row(objection, closed) for objection in batch)
+
+
+def _export_row(objection: Objection, closed: dict[int, datetime]) -> tuple:
+    person = objection.engagement.stakeholder
+    return (
+        objection.theme.name,
+        objection.status,
+        to_local(objection.raised_at).date(),
+        days_open(objection, closed.get(objection.id)),
+        person.name,
+        person.level,
+        person.email,
+        objection.statement,
+        objection.conversation.subject if objection.conversation else "",
+    )
 
 
 def status_counts(campaign, filters: RegisterFilters) -> dict[int, dict[ObjectionStatus, int]]:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from app import markdown
 from app.access import campaign_blueprint, get_in_campaign, has_role, requires
 from app.actions import one_click
+from app.csvio import csv_download
 from app.extensions import db
 from app.formatting import from_local, today_local
 from app.inputs import record_id
@@ -93,6 +94,14 @@ def _render_show(objection: Objection, status_form=None, edit_form=None, code: i
         ),
         code,
     )
+
+
+@bp.get("/export.csv")
+def export():
+    """The register as CSV, with its filters: every matching objection."""
+    filters = queries.parse_register_filters(request.args, queries.campaign_themes(g.campaign))
+    return csv_download(f"{g.campaign.slug}-objections.csv", queries.EXPORT_COLUMNS,
+                        queries.export_rows(g.campaign, filters))
 
 
 @bp.get("/<int:objection_id>")

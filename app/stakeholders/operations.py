@@ -13,6 +13,7 @@ from functools import cache
 from email_validator import EmailNotValidError, validate_email
 
 from app import audit
+from app.csvio import FORMULA_STARTS
 from app.extensions import db
 from app.models import Campaign, Engagement, Level, Stakeholder, Stance, StanceChange
 
@@ -262,10 +263,6 @@ IMPORT_COLUMNS = (
 REQUIRED_COLUMNS = ("name", "email", "level")
 MAX_IMPORT_ROWS = 5000
 NUL_MESSAGE = "Contains a NUL character (\\0), which Groundswell cannot store; remove it."
-#: A spreadsheet would run a cell starting with these as a formula; the export prefixes
-#: such cells with an apostrophe, which the import takes off again. Tab and carriage
-#: return count too (OWASP): a spreadsheet drops them and reads the formula after them.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass

@@ -1,10 +1,7 @@
 """Stakeholder pages: the list with filters, a person's page, the add/edit form, CSV in and out."""
 
-import csv
-import io
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -13,20 +10,19 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
 
 from app.access import campaign_blueprint, has_role, requires
 from app.actions import one_click
+from app.csvio import csv_download
 from app.extensions import db
 from app.formatting import today_local
 from app.models import Engagement, Role, Stakeholder
 from app.stakeholders import queries
 from app.stakeholders.forms import ImportForm, StakeholderForm
 from app.stakeholders.operations import (
-    FORMULA_STARTS,
     IMPORT_COLUMNS,
     ImportProblem,
     StakeholderError,
@@ -83,40 +79,17 @@ def index():
 def export():
     """The list as CSV with the current filters, every row, streamed (importable again)."""
     filters, _, _ = _filters()
-    rows = queries.export_rows(g.campaign, filters)
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        for engagement, manager_email, owner_email in rows:
-            person = engagement.stakeholder
-            writer.writerow([_safe_cell(value) for value in (
-                person.name, person.email, person.title, person.department, person.level.name,
-                manager_email or "", person.influence, engagement.stance.name,
-                engagement.target_stance.name, engagement.interest, owner_email or "",
-                engagement.last_contact_at.isoformat() if engagement.last_contact_at else "",
-                "yes" if engagement.archived_at else "",
-            )])
-            if buffer.tell() > 16_384:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    filename = f"{g.campaign.slug}-stakeholders.csv"
-    return Response(
-        stream_with_context(generate()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    rows = (
+        # Names, not labels, and full timestamps: the file can be imported again.
+        (person.name, person.email, person.title, person.department, person.level.name,
+         manager_email, person.influence, engagement.stance.name,
+         engagement.target_stance.name, engagement.interest, owner_email,
+         engagement.last_contact_at.isoformat() if engagement.last_contact_at else "",
+         "yes" if engagement.archived_at else "")
+        for engagement, manager_email, owner_email in queries.export_rows(g.campaign, filters)
+        for person in (engagement.stakeholder,)
     )
-
-
-def _safe_cell(value):
-    """Keep spreadsheets from running a cell as a formula (the import strips the quote)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return csv_download(f"{g.campaign.slug}-stakeholders.csv", EXPORT_COLUMNS, rows)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -1,0 +1,64 @@
+"""The conversation log and the objection register as CSV, with the lists' filters."""
+
+import csv
+import io
+
+from app.extensions import db
+from app.models import Channel, Level, ObjectionStatus, Stance
+from tests.factories import conversation, person
+from tests.test_objections import objection
+
+
+def read(response) -> list[dict]:
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_conversation_log_exports_with_its_filters(as_viewer, campaign, users):
+    ann = person(campaign, users["lead"], "Ann Exec", level=Level.executive,
+                 stance=Stance.sceptic)
+    bob = person(campaign, users["lead"], "Bob Worker", stance=Stance.neutral)
+    conversation(campaign, users["champion"], ann, bob, channel=Channel.demo,
+                 stances={ann: Stance.neutral}, subject="=HYPERLINK(\"http://x\")",
+                 summary="Showed the **questions forum**.")
+    conversation(campaign, users["champion"], bob, channel=Channel.email, subject="Follow-up")
+    db.session.commit()
+    base = f"/campaigns/{campaign.slug}/conversations"
+
+    rows = read(as_viewer.get(f"{base}/export.csv"))
+    assert len(rows) == 2
+    rows = read(as_viewer.get(f"{base}/export.csv?channel=demo"))
+    assert len(rows) == 1
+    (row,) = rows
+    assert row["channel"] == "Demo"
+    assert row["attendees"] == "Ann Exec; Bob Worker"
+    assert row["stance_moves"] == "Ann Exec: Sceptic → Neutral"
+    assert row["subject"].startswith("'=")  # a spreadsheet shows it, never runs it
+    assert row["summary"] == "Showed the **questions forum**."
+    assert row["logged_by"] == users["champion"].name
+    # The list links to the export with the filters it shows.
+    page = as_viewer.get(f"{base}/?channel=demo").get_data(as_text=True)
+    assert f"{base}/export.csv?channel=demo" in page
+
+
+def test_objection_register_exports_what_it_shows(as_viewer, campaign, users):
+    ann = person(campaign, users["lead"], "Ann Exec", level=Level.executive)
+    objection(campaign, users["lead"], ann, "security", "-1 for cloud storage", days_ago=5)
+    objection(campaign, users["lead"], ann, "fad", "A toy", days_ago=2)
+    objection(campaign, users["lead"], ann, "fad", "Old toy", status=ObjectionStatus.resolved)
+    db.session.commit()
+    base = f"/campaigns/{campaign.slug}/objections"
+
+    rows = read(as_viewer.get(f"{base}/export.csv"))
+    # Like the register: open and answered by default, the resolved one left out.
+    assert sorted(row["statement"] for row in rows) == ["'-1 for cloud storage", "A toy"]
+    rows = read(as_viewer.get(f"{base}/export.csv?theme=fad&status=resolved"))
+    assert [(row["statement"], row["status"]) for row in rows] == [("Old toy", "Resolved")]
+    rows = read(as_viewer.get(f"{base}/export.csv?theme=security"))
+    (row,) = rows
+    assert (row["theme"], row["person"], row["level"], row["days_open"]) == (
+        "Data leaving the firewall", "Ann Exec", "Executive", "5")
+    page = as_viewer.get(f"{base}/?theme=fad").get_data(as_text=True)
+    assert f"{base}/export.csv?theme=fad" in page
