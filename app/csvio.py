@@ -3,7 +3,7 @@ runs as a spreadsheet formula and big tables stream instead of building in memor
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import Enum
 
@@ -32,14 +32,20 @@ def safe_cell(value):
     return value
 
 
-def csv_download(filename: str, header: Iterable, rows: Iterable[Iterable]) -> Response:
-    """A streamed CSV attachment: the header, then each row with every cell made safe."""
+def csv_download(filename: str, header: Iterable,
+                 rows: Callable[[], Iterable[Iterable]]) -> Response:
+    """A streamed CSV attachment: the header, then each row with every cell made safe.
+
+    `rows()` is called while the response streams, after the view has returned and its
+    database session has been closed: it must run its own queries then (a generator
+    function does), never hand over a result the view already started reading.
+    """
 
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
-        for row in rows:
+        for row in rows():
             writer.writerow([safe_cell(value) for value in row])
             if buffer.tell() > CHUNK:
                 yield buffer.getvalue()

@@ -62,3 +62,30 @@ def test_objection_register_exports_what_it_shows(as_viewer, campaign, users):
         "Data leaving the firewall", "Ann Exec", "Executive", "5")
     page = as_viewer.get(f"{base}/?theme=fad").get_data(as_text=True)
     assert f"{base}/export.csv?theme=fad" in page
+
+
+def test_every_csv_download_streams_from_a_real_server(live_server, campaign, users):
+    """Through a real server each request's database session closes when the view returns,
+    before a streamed body is read: each export must query while it streams (the test
+    client, inside the test's app context, cannot show this)."""
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    from tests.conftest import PASSWORD
+
+    person(campaign, users["lead"], "Ann Exec", level=Level.executive)
+    db.session.commit()
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    login = urllib.parse.urlencode({"email": users["viewer"].email, "password": PASSWORD})
+    opener.open(f"{live_server}/login", data=login.encode())
+    base = f"{live_server}/campaigns/{campaign.slug}"
+    for path in ("stakeholders/export.csv", "conversations/export.csv",
+                 "objections/export.csv", "dashboard/next-conversations.csv"):
+        with opener.open(f"{base}/{path}") as answer:
+            assert answer.status == 200, path
+            body = answer.read().decode()
+        assert body.count("\n") >= 1, path
+    with opener.open(f"{base}/stakeholders/export.csv") as answer:
+        assert "Ann Exec" in answer.read().decode()

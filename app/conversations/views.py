@@ -1,6 +1,7 @@
 """Conversations: log one in under a minute, read it back, correct it, list them."""
 
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -66,7 +67,7 @@ def export():
     """The conversation log as CSV, with the list's filters: every matching conversation."""
     filters = parse_filters(request.args, g.campaign, current_user)
     return csv_download(f"{g.campaign.slug}-conversations.csv", queries.EXPORT_COLUMNS,
-                        queries.export_rows(g.campaign, filters))
+                        partial(queries.export_rows, g.campaign, filters))
 
 
 @bp.route("/new", methods=["GET", "POST"])

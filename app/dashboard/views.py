@@ -54,7 +54,7 @@ def export(table: str):
     scope, _, _ = current_scope()
     title, builder = summary.CSV_TABLES[table]
     header, rows = builder(scope)
-    return csv_download(f"{g.campaign.slug}-{table}.csv", header, rows)
+    return csv_download(f"{g.campaign.slug}-{table}.csv", header, lambda: rows)
 
 
 @report_bp.get("/report.pdf")

@@ -1,6 +1,7 @@
 """The objection register, one objection's page, raising one by hand, and the playbook."""
 
 from datetime import UTC, datetime, time
+from functools import partial
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -101,7 +102,7 @@ def export():
     """The register as CSV, with its filters: every matching objection."""
     filters = queries.parse_register_filters(request.args, queries.campaign_themes(g.campaign))
     return csv_download(f"{g.campaign.slug}-objections.csv", queries.EXPORT_COLUMNS,
-                        queries.export_rows(g.campaign, filters))
+                        partial(queries.export_rows, g.campaign, filters))
 
 
 @bp.get("/<int:objection_id>")

@@ -79,17 +79,19 @@ def index():
 def export():
     """The list as CSV with the current filters, every row, streamed (importable again)."""
     filters, _, _ = _filters()
-    rows = (
-        # Names, not labels, and full timestamps: the file can be imported again.
-        (person.name, person.email, person.title, person.department, person.level.name,
-         manager_email, person.influence, engagement.stance.name,
-         engagement.target_stance.name, engagement.interest, owner_email,
-         engagement.last_contact_at.isoformat() if engagement.last_contact_at else "",
-         "yes" if engagement.archived_at else "")
-        for engagement, manager_email, owner_email in queries.export_rows(g.campaign, filters)
-        for person in (engagement.stakeholder,)
-    )
-    return csv_download(f"{g.campaign.slug}-stakeholders.csv", EXPORT_COLUMNS, rows)
+    campaign = g.campaign
+
+    def rows():
+        for engagement, manager_email, owner_email in queries.export_rows(campaign, filters):
+            person = engagement.stakeholder
+            # Names, not labels, and full timestamps: the file can be imported again.
+            yield (person.name, person.email, person.title, person.department,
+                   person.level.name, manager_email, person.influence, engagement.stance.name,
+                   engagement.target_stance.name, engagement.interest, owner_email,
+                   engagement.last_contact_at.isoformat() if engagement.last_contact_at else "",
+                   "yes" if engagement.archived_at else "")
+
+    return csv_download(f"{campaign.slug}-stakeholders.csv", EXPORT_COLUMNS, rows)
 
 
 @bp.route("/import", methods=["GET", "POST"])
