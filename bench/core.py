@@ -82,4 +82,28 @@ def run(ctx) -> list[Row]:
                          prepare=forget_captured, after=lambda: read_flashes(ctx.client),
                          commit=True,
                          note="floor includes the commit"))
+    rows.append(_conversation_csv(ctx))
     return rows
+
+
+#: Runs of the whole-log CSV: each reads every conversation of the campaign.
+CSV_REPEAT = 3
+
+
+def _conversation_csv(ctx) -> Row:
+    """The whole conversation log as CSV, read to the end (it streams)."""
+    url = ctx.url("/conversations/export.csv")
+
+    def download():
+        response = ctx.client.get(url)
+        lines = response.get_data().count(b"\n")
+        if response.status_code != 200 or lines < 2:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        return lines
+
+    median = median_ms(download, CSV_REPEAT)
+    statements = capture_statements(ctx.app, download)
+    floor = replay_ms(ctx.engine, statements, CSV_REPEAT)
+    return Row(f"conversation log CSV, {download() - 1:,} rows", median, floor, len(statements),
+               "no goal: one row per conversation built in Python; median of 3",
+               has_goal=False)
