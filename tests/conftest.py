@@ -269,6 +269,19 @@ def page(_browser, live_server):
     context.close()
 
 
+def http_login(live_server: str, user: User):
+    """A urllib opener signed in to the live server as `user` (cookies kept)."""
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = urllib.parse.urlencode({"email": user.email, "password": PASSWORD}).encode()
+    opener.open(f"{live_server}/login", data=form).read()
+    return opener
+
+
 def browser_login(page, user: User) -> None:
     page.goto("/login")
     page.fill("input[name=email]", user.email)

@@ -68,20 +68,13 @@ def test_every_csv_download_streams_from_a_real_server(live_server, campaign, us
     """Through a real server each request's database session closes when the view returns,
     before a streamed body is read: each export must query while it streams (the test
     client, inside the test's app context, cannot show this)."""
-    import http.cookiejar
-    import urllib.parse
-    import urllib.request
-
-    from tests.conftest import PASSWORD
+    from tests.conftest import http_login
 
     ann = person(campaign, users["lead"], "Ann Exec", level=Level.executive)
     conversation(campaign, users["champion"], ann, subject="Board walk-through")
     objection(campaign, users["lead"], ann, "fad", "A toy")
     db.session.commit()
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    login = urllib.parse.urlencode({"email": users["viewer"].email, "password": PASSWORD})
-    opener.open(f"{live_server}/login", data=login.encode())
+    opener = http_login(live_server, users["viewer"])
     base = f"{live_server}/campaigns/{campaign.slug}"
     expected = {"stakeholders/export.csv": "Ann Exec",
                 "conversations/export.csv": "Board walk-through",

@@ -96,17 +96,11 @@ def test_every_get_page_also_renders_through_a_real_server(app, demo, users, liv
     """The same pages through a real HTTP server, bodies read to the end. There each request
     gets its own database session, closed when the view returns: a page or download that
     still needs it afterwards (a streamed body) fails here and nowhere else."""
-    import http.cookiejar
     import urllib.error
-    import urllib.parse
-    import urllib.request
 
-    from tests.conftest import PASSWORD
+    from tests.conftest import http_login
 
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    login_form = urllib.parse.urlencode({"email": users["admin"].email, "password": PASSWORD})
-    opener.open(f"{live_server}/login", data=login_form.encode()).read()
+    opener = http_login(live_server, users["admin"])
     failures = []
     for endpoint, url in _urls(app, demo):
         if endpoint == "auth.login":
