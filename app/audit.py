@@ -69,3 +69,12 @@ def created(entity, fields, **kwargs) -> AuditEvent | None:
         db.session.flush()
     changes = {field: [None, value] for field, value in snapshot(entity, fields).items()}
     return record(entity, "create", changes, **kwargs)
+
+
+def change(entity, values: dict, *, user, action: str = "update", **where) -> dict:
+    """Set `values` on a record and audit what changed under `action` (an update that
+    changed nothing writes no event); returns {field: [old, new]}. `where` passes
+    campaign_id or stakeholder_id on to the event."""
+    changes = apply_changes(entity, values)
+    record(entity, action, changes, user=user, **where)
+    return changes

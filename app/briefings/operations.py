@@ -42,8 +42,7 @@ def _add(record, fields: tuple[str, ...], author):
 
 def _change(record, author, values: dict, action: str = "update") -> dict:
     """Apply values to a record and audit what changed under the given action."""
-    changes = audit.apply_changes(record, values)
-    audit.record(record, action, changes, user=author)
+    changes = audit.change(record, values, user=author, action=action)
     db.session.flush()
     return changes
 

@@ -311,7 +311,8 @@ def message_edit(message_id: int):
 def message_archive(message_id: int):
     message = get_in_campaign(KeyMessage, message_id)
     return one_click(operations.archive_key_message, message,
-                f"“{message.title}” archived: new briefings leave it out.", _messages_url(message))
+                     f"“{message.title}” archived: new briefings leave it out.",
+                     _messages_url(message))
 
 
 @bp.post("/messages/<int:message_id>/restore")
@@ -319,7 +320,7 @@ def message_archive(message_id: int):
 def message_restore(message_id: int):
     message = get_in_campaign(KeyMessage, message_id)
     return one_click(operations.restore_key_message, message,
-                f"“{message.title}” is back in use.", _messages_url(message))
+                     f"“{message.title}” is back in use.", _messages_url(message))
 
 
 # --- Risk checklist --------------------------------------------------------------------
@@ -463,7 +464,7 @@ def landmine_edit(landmine_id: int):
 def landmine_delete(landmine_id: int):
     landmine = get_in_campaign(Landmine, landmine_id)
     return one_click(operations.remove_landmine, landmine, f"“{landmine.word}” removed.",
-                url_for(".landmines"))
+                     url_for(".landmines"))
 
 
 @bp.app_template_global()

@@ -49,6 +49,7 @@ from app.models import (
     Stance,
     User,
 )
+from app.objections.playbook import current_themes
 
 #: What `datetime-local` inputs send (with or without seconds) and how we fill them.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -235,14 +236,7 @@ class ConversationForm(ConversationDetailsForm):
 
     @cached_property
     def themes(self) -> list[ObjectionTheme]:
-        return list(
-            db.session.scalars(
-                db.select(ObjectionTheme)
-                .where(ObjectionTheme.campaign_id == self.campaign.id,
-                       ObjectionTheme.archived_at.is_(None))
-                .order_by(ObjectionTheme.position, ObjectionTheme.name)
-            )
-        )
+        return current_themes(self.campaign)
 
     # Rows -----------------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from app.access import campaign_blueprint, requires
-from app.conversations import queries
 from app.conversations.forms import ConversationDetailsForm, ConversationForm, campaign_members
 from app.conversations.operations import (
     ConversationError,
@@ -16,9 +15,11 @@ from app.conversations.operations import (
     update_conversation,
 )
 from app.conversations.queries import (
+    EXPORT_COLUMNS,
     case_studies_used,
     conversation_detail,
     conversation_list,
+    export_rows,
     messages_used,
     parse_filters,
 )
@@ -66,8 +67,8 @@ def index():
 def export():
     """The conversation log as CSV, with the list's filters: every matching conversation."""
     filters = parse_filters(request.args, g.campaign, current_user)
-    return csv_download(f"{g.campaign.slug}-conversations.csv", queries.EXPORT_COLUMNS,
-                        partial(queries.export_rows, g.campaign, filters))
+    return csv_download(f"{g.campaign.slug}-conversations.csv", EXPORT_COLUMNS,
+                        partial(export_rows, g.campaign, filters))
 
 
 @bp.route("/new", methods=["GET", "POST"])

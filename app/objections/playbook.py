@@ -332,8 +332,7 @@ def move_theme(theme: ObjectionTheme, author, place: int) -> dict:
 def retire_theme(theme: ObjectionTheme, author) -> None:
     """Take a theme out of the playbook's offer; what was raised under it stays."""
     if theme.archived_at is None:
-        changes = audit.apply_changes(theme, {"archived_at": datetime.now(UTC)})
-        audit.record(theme, "archive", changes, user=author)
+        audit.change(theme, {"archived_at": datetime.now(UTC)}, user=author, action="archive")
         db.session.flush()
 
 
@@ -346,6 +345,6 @@ def restore_theme(theme: ObjectionTheme, author) -> None:
                 ObjectionTheme.archived_at.is_(None),
             )
         )
-        changes = audit.apply_changes(theme, {"archived_at": None, "position": last + 1})
-        audit.record(theme, "restore", changes, user=author)
+        audit.change(theme, {"archived_at": None, "position": last + 1}, user=author,
+                     action="restore")
         db.session.flush()

@@ -239,8 +239,7 @@ def archive_engagement(engagement: Engagement, author) -> None:
     pickers and figures; their history stays, and their other campaigns keep them."""
     if engagement.archived_at is not None:
         return
-    changes = audit.apply_changes(engagement, {"archived_at": datetime.now(UTC)})
-    audit.record(engagement, "archive", changes, user=author,
+    audit.change(engagement, {"archived_at": datetime.now(UTC)}, user=author, action="archive",
                  stakeholder_id=engagement.stakeholder_id)
 
 
@@ -248,8 +247,7 @@ def restore_engagement(engagement: Engagement, author) -> None:
     """Bring an archived person back into this campaign's lists and pickers."""
     if engagement.archived_at is None:
         return
-    changes = audit.apply_changes(engagement, {"archived_at": None})
-    audit.record(engagement, "restore", changes, user=author,
+    audit.change(engagement, {"archived_at": None}, user=author, action="restore",
                  stakeholder_id=engagement.stakeholder_id)
 
 
