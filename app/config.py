@@ -25,6 +25,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     #: and no longer-lived than a fortnight of meetings (Flask-Login's default is a year).
     REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14")))
+    #: A session not used for this long ends on the server ("keep me signed in" sessions
+    #: instead end REMEMBER_DAYS after sign-in).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60)))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     #: Failed sign-ins allowed per address before /login answers 429.

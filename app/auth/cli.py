@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.auth.operations import UserError, create_user, find_user
+from app.auth.sessions import end_sessions
 from app.extensions import db
 from app.models import Role, User
 
@@ -55,8 +56,9 @@ def disable(email):
     if user is None:
         raise click.ClickException(f"No user with email {email}.")
     user.active = False
+    ended = end_sessions(user)
     db.session.commit()
-    click.echo(f"Disabled {user.email}.")
+    click.echo(f"Disabled {user.email}; ended {ended} session(s).")
 
 
 commands = (users_cli,)

@@ -1,10 +1,20 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.auth.operations import authenticate
+from app.auth.sessions import current_session, end_session, start_session
 from app.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -37,6 +47,9 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            # A fresh session: nothing set before sign-in (a planted cookie) carries over.
+            session.clear()
+            start_session(user, remember=form.remember.data)
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
@@ -49,6 +62,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    user_session = current_session()
+    if user_session is not None:
+        end_session(user_session)
+        db.session.commit()
     logout_user()
+    session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

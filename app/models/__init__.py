@@ -24,7 +24,7 @@ from app.models.enums import (
 )
 from app.models.objection import Objection, ObjectionEvent, ObjectionTheme, PlaybookResponse
 from app.models.stakeholder import Engagement, Stakeholder, StanceChange
-from app.models.user import MIN_PASSWORD_LENGTH, User
+from app.models.user import MIN_PASSWORD_LENGTH, User, UserSession
 
 __all__ = [
     "GOALS",
@@ -58,4 +58,5 @@ __all__ = [
     "Stance",
     "StanceChange",
     "User",
+    "UserSession",
 ]

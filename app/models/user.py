@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +31,16 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
     )
+    sessions: Mapped[list["UserSession"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    #: The sign-in this request runs under: its token is what Flask-Login keeps in the
+    #: session and remember-me cookies (see get_id), so ending the session row ends both.
+    session_token = None
+
+    def get_id(self) -> str | None:
+        return self.session_token
 
     @property
     def is_active(self) -> bool:
@@ -50,3 +60,26 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class UserSession(db.Model):
+    """One sign-in on one device, kept on the server so that it can be ended.
+
+    The cookie holds a random token; only its SHA-256 is stored, so a copy of the database
+    cannot be replayed as a cookie. Deleting the row signs that device out at once, on
+    every worker and server.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "Keep me signed in": lasts REMEMBER_DAYS from sign-in instead of ending when idle.
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Refreshed at most once a minute, so that idle sessions can end.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: What the user sees in their list of sessions to tell devices apart.
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship(back_populates="sessions")
