@@ -44,7 +44,7 @@ bench: venv
 	$(PY) -m bench $(BENCH_ARGS)
 
 lint: venv
-	$(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/ruff check app tests bench wsgi.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

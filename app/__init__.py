@@ -8,9 +8,10 @@ from importlib.util import find_spec
 from flask import Flask, jsonify, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config
-from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from app.extensions import bootstrap, csrf, db, login_manager, migrate
 
 #: Feature packages. A feature's `views` module has a blueprint `bp` (or a tuple
 #: `blueprints`); its `cli` module, if any, a tuple `commands` of click commands.
@@ -69,6 +70,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         if not app.testing and os.environ.get("FLASK_RUN_FROM_CLI") != "true":
             app.logger.warning("SECRET_KEY is not set; using a random key for this process.")
     os.makedirs(app.instance_path, exist_ok=True)
+    if hops := int(app.config["TRUSTED_PROXIES"]):
+        # The client's address, scheme and host as the nearest `hops` proxies saw them;
+        # without trusted proxies X-Forwarded-* is ignored, since anyone can send it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_blueprints(app)
@@ -82,7 +87,6 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Config:
-    """Defaults for a developer's machine: SQLite under instance/, memory rate limits."""
+    """Defaults for a developer's machine: SQLite under instance/."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -28,10 +28,16 @@ class Config:
     #: A session not used for this long ends on the server ("keep me signed in" sessions
     #: instead end REMEMBER_DAYS after sign-in).
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60)))
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
-    #: Failed sign-ins allowed per address before /login answers 429.
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+    #: Failed sign-ins allowed within LOGIN_WINDOW_MINUTES for one email address typed
+    #: (an account or not) and from one client address; the next try answers 429. The
+    #: counts live in the database, so every worker and server shares them.
+    LOGIN_ACCOUNT_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_LIMIT", "10"))
+    #: High enough that one person's typos do not lock out their whole office.
+    LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT", "100"))
+    LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", "5"))
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to believe;
+    #: 0 ignores those headers (anyone can forge them).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     #: Dates and times are stored in UTC and shown in this zone unless the user picks one.
     DEFAULT_TIMEZONE = os.environ.get("GROUNDSWELL_TIMEZONE", "Europe/London")
     #: Bootstrap's CSS and JS come from the Bootstrap-Flask package, never a CDN.

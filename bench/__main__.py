@@ -77,7 +77,6 @@ def main(argv=None) -> int:
         _fresh_sqlite(url)
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
     })
     with app.app_context():
         engine = db.engine

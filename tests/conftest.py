@@ -1,9 +1,16 @@
 """Fixtures: an app per test on a real database (SQLite, or PostgreSQL via TEST_DATABASE_URL),
 users for every role, a campaign they are members of, and signed-in clients."""
 
+import json
 import os
 import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import g, request_started
@@ -67,7 +74,6 @@ def app(_schema, database_url):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test-secret",
-            "RATELIMIT_ENABLED": True,
         }
     )
     # Test-client requests reuse the test's app context, so `g` would carry the previous
@@ -241,6 +247,103 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+# --- A real multi-process server: the app under gunicorn, on the test's own database. ---
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Gunicorn settings file: each worker says when it has loaded the app and can answer.
+_GUNICORN_HOOKS = """
+def post_worker_init(worker):
+    worker.log.info("Worker ready (pid: %s)", worker.pid)
+"""
+
+
+class GunicornServer(str):
+    """The base URL of a running gunicorn (it *is* the string), plus its access log."""
+
+    access_log: Path
+
+    def requests(self, at_least: int = 0, timeout: float = 5.0) -> list[tuple[int, str, str, int]]:
+        """(worker pid, method, path, status) of every request answered so far, waiting up to
+        `timeout` seconds until there are `at_least` (a worker logs just after answering)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            entries = [(int(pid.strip("<>")), method, path, int(status))
+                       for pid, method, path, status in (
+                           line.split() for line in self.access_log.read_text().splitlines())]
+            if len(entries) >= at_least or time.monotonic() > deadline:
+                return entries
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def gunicorn_server(app, database_url, tmp_path):
+    """gunicorn_server(workers=4, env={"TRUSTED_PROXIES": "1"}) starts `wsgi:app` under
+    gunicorn with that many sync workers on a free 127.0.0.1 port, waits until every worker
+    has loaded the app and /healthz answers, and returns the base URL ("http://127.0.0.1:N",
+    a str with `.requests()` listing which worker pid answered what).
+
+    The server is configured from the environment only, as in production: the test's
+    database (the same SQLite file or PostgreSQL database as `app`, so commit any set-up
+    data first: each worker has its own connections), the `app` fixture's SECRET_KEY and
+    WTF_CSRF_ENABLED, every other setting at its default unless `env` names it. Stopped at
+    the end of the test: SIGTERM, then SIGKILL to its process group after 10 s.
+    """
+    servers: list[subprocess.Popen] = []
+
+    def start(workers: int = 2, env: dict[str, str] | None = None,
+              timeout: float = 60.0) -> GunicornServer:
+        run = tmp_path / f"gunicorn-{len(servers)}"
+        run.mkdir()
+        (run / "settings.py").write_text(_GUNICORN_HOOKS)
+        error_log, access_log = run / "error.log", run / "access.log"
+        access_log.touch()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", str(run / "settings.py"),
+             "--chdir", str(ROOT), "--workers", str(workers), "--worker-class", "sync",
+             "--bind", "127.0.0.1:0", "--graceful-timeout", "5",
+             "--error-logfile", str(error_log), "--log-level", "info",
+             "--access-logfile", str(access_log),
+             "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "wsgi:app"],
+            env={**os.environ,
+                 "DATABASE_URL": database_url,
+                 "SECRET_KEY": app.config["SECRET_KEY"],
+                 "GROUNDSWELL_WTF_CSRF_ENABLED": json.dumps(app.config["WTF_CSRF_ENABLED"]),
+                 **(env or {})},
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        servers.append(process)
+        deadline = time.monotonic() + timeout
+        while True:
+            log = error_log.read_text() if error_log.exists() else ""
+            listening = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log)
+            if listening and log.count("Worker ready") >= workers:
+                url = listening.group(1)
+                try:
+                    with urllib.request.urlopen(f"{url}/healthz", timeout=5) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not start ({workers} workers):\n{log}")
+            time.sleep(0.1)
+        server = GunicornServer(url)
+        server.access_log = access_log
+        return server
+
+    yield start
+    for process in servers:
+        process.terminate()
+    for process in servers:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 @pytest.fixture(scope="session")

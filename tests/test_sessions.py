@@ -159,3 +159,66 @@ def test_without_it_the_sign_in_ends_with_the_browser(client, users):
     assert not any(value.startswith("remember_token=") for value in cookies)
     session = next(value for value in cookies if value.startswith("session="))
     assert "Expires=" not in session
+
+
+# --- The same through gunicorn with 4 workers: every worker sees a session end. ---
+
+def _request(server: str, method: str, path: str, cookies: dict[str, str], form=None):
+    """One request on a new connection (so any worker may answer): (status, location,
+    cookies set)."""
+    import http.client
+    from http.cookies import SimpleCookie
+    from urllib.parse import urlencode, urlsplit
+
+    connection = http.client.HTTPConnection(urlsplit(server).netloc, timeout=10)
+    headers = {"Connection": "close",
+               "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
+    body = None
+    if form is not None:
+        body = urlencode(form)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        jar = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        return (response.status, response.getheader("Location", ""),
+                {name: morsel.value for name, morsel in jar.items()})
+    finally:
+        connection.close()
+
+
+def _signed_in_cookies(server, user) -> dict[str, str]:
+    status, _, cookies = _request(server, "POST", "/login", {}, {
+        "email": user.email, "password": PASSWORD, "remember": "y"})
+    assert status == 302 and SESSION in cookies and REMEMBER in cookies
+    return cookies
+
+
+def _opened_by_every_worker(server, campaign, cookies, expect_open: bool) -> None:
+    page = f"/campaigns/{campaign.slug}/stakeholders/"
+    for name in (SESSION, REMEMBER):
+        for _ in range(8):
+            status, location, _ = _request(server, "GET", page, {name: cookies[name]})
+            if expect_open:
+                assert status == 200
+            else:
+                assert status == 302 and "/login" in location
+
+
+def test_on_four_workers_logout_and_disable_end_sessions_everywhere(
+        app, users, campaign, gunicorn_server, runner):
+    server = gunicorn_server(workers=4)
+    cookies = _signed_in_cookies(server, users["champion"])
+    _opened_by_every_worker(server, campaign, cookies, expect_open=True)
+    assert _request(server, "POST", "/logout", cookies)[0] == 302
+    _opened_by_every_worker(server, campaign, cookies, expect_open=False)
+
+    cookies = _signed_in_cookies(server, users["viewer"])
+    result = runner.invoke(args=["users", "disable", users["viewer"].email])
+    assert result.exit_code == 0, result.output
+    _opened_by_every_worker(server, campaign, cookies, expect_open=False)
+    answered = {pid for pid, _, path, _ in server.requests(at_least=60) if "stakeholders" in path}
+    assert len(answered) > 1, "one worker answered everything"

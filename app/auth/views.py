@@ -2,7 +2,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -12,10 +11,11 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from app.auth import throttle
 from app.auth.forms import LoginForm
 from app.auth.operations import authenticate
 from app.auth.sessions import current_session, end_session, start_session
-from app.extensions import db, limiter
+from app.extensions import db
 
 bp = Blueprint("auth", __name__)
 
@@ -33,18 +33,17 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302,
-    error_message="Too many failed sign-in attempts. Wait a few minutes and try again.",
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        refusal = throttle.check(form.email.data, address)
+        if refusal is not None:
+            return (render_template("auth/login.html", form=form, refusal=refusal.message), 429,
+                    {"Retry-After": str(refusal.retry_after)})
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             # A fresh session: nothing set before sign-in (a planted cookie) carries over.
@@ -53,6 +52,8 @@ def login():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
+        throttle.record_failure(form.email.data, address)
+        db.session.commit()
         form.password.errors.append("That email and password do not match an active account.")
         status = 401
     elif request.method == "POST":

@@ -23,6 +23,7 @@ from app.models.enums import (
     Stance,
 )
 from app.models.objection import Objection, ObjectionEvent, ObjectionTheme, PlaybookResponse
+from app.models.sign_in import SignInFailure
 from app.models.stakeholder import Engagement, Stakeholder, StanceChange
 from app.models.user import MIN_PASSWORD_LENGTH, User, UserSession
 
@@ -54,6 +55,7 @@ __all__ = [
     "RiskItem",
     "RiskStatus",
     "Role",
+    "SignInFailure",
     "Stakeholder",
     "Stance",
     "StanceChange",

@@ -1,7 +1,7 @@
 """sign-in sessions kept on the server
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005_sign_in_failures
 Create Date: 2026-12-01 05:40:00
 
 Everyone signed in before this migration is asked to sign in again: their cookies name a
@@ -13,7 +13,7 @@ from alembic import op
 import app.models.base
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005_sign_in_failures"
 branch_labels = None
 depends_on = None
 
