@@ -409,3 +409,27 @@ def test_the_command_line_erases_only_with_yes(story, runner, users):
     assert event.user_id == users["lead"].id
     result = runner.invoke(args=[*args, "--yes"])
     assert result.exit_code != 0  # the email is gone: nobody to find any more
+
+
+# --- In the browser ----------------------------------------------------------------------------
+
+
+def test_a_lead_downloads_and_erases_in_the_browser(story, page, users):
+    from tests.conftest import browser_login
+
+    browser_login(page, users["lead"])
+    page.goto(story.url)
+    with page.expect_download() as download:
+        page.click("text=Download JSON")
+    data = json.loads(open(download.value.path()).read())
+    assert data["person"]["email"] == story.email
+
+    page.click("text=Erase their details…")
+    page.click("button:has-text('Erase')")  # without the box ticked
+    assert "Tick the box" in page.content()
+    page.check("input[name=confirm]")
+    page.click("button:has-text('Erase')")
+    page.wait_for_load_state()
+    person_id = story.jemima.stakeholder_id
+    assert page.locator("h1").inner_text() == f"Erased person {person_id}"
+    assert NAME not in page.content() and story.email not in page.content()
