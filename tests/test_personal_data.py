@@ -65,7 +65,8 @@ class Story:
     @property
     def secrets(self) -> list[str]:
         """Everything that must be gone after the erasure (compared in lower case)."""
-        return [NAME, OLD_NAME, self.email, OLD_EMAIL, "Quarrington", "Claims handler"]
+        return [NAME, OLD_NAME, self.email, OLD_EMAIL, "Quarrington", "Claims handler",
+                "Our client data will leak to the web."]
 
 
 @pytest.fixture
