@@ -228,15 +228,16 @@ def plan_erasure(engagement: Engagement) -> ErasurePlan:
                 continue
             add(KIND_NAMES[model], row, {column: scrub.text(getattr(row, column))
                                           for column in columns})
-    for model, column, owner in ((StanceChange, "reason", StanceChange.engagement_id),
-                                 (ObjectionEvent, "note", ObjectionEvent.objection_id)):
-        parent = Engagement if model is StanceChange else Objection
+    # Notes kept on a record of the campaign (a stance move's reason, an objection's note).
+    for kind, model, column, parent, parent_id in (
+        ("stance_changes", StanceChange, "reason", Engagement, StanceChange.engagement_id),
+        ("objection_notes", ObjectionEvent, "note", Objection, ObjectionEvent.objection_id),
+    ):
         rows = db.session.scalars(
-            db.select(model).join(parent, parent.id == owner)
+            db.select(model).join(parent, parent.id == parent_id)
             .where(parent.campaign_id == campaign_id, scrub.sql_mentions(getattr(model, column)))
             .order_by(model.id)
         ).all()
-        kind = "stance_changes" if model is StanceChange else "objection_notes"
         for row in rows:
             add(kind, row, {column: scrub.text(getattr(row, column))})
 
