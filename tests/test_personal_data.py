@@ -209,6 +209,16 @@ def test_the_pdf_export_reads_as_the_persons_file(story, as_lead):
     assert "<strong>" not in text  # the summary's Markdown is rendered, not shown raw
 
 
+def test_a_history_too_long_to_print_points_to_the_json(story, app, as_lead):
+    app.config["PDF_MAX_PAGES"] = 1
+    response = as_lead.post(f"{story.url}/personal-data.pdf")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "the limit is 1" in text and "The JSON download has no such limit" in text
+    assert db.session.scalar(db.select(db.func.count(AuditEvent.id))
+                             .filter_by(action="export")) == 0
+
+
 def test_only_leads_and_admins_may_export_or_erase(story, login_as):
     urls = [("post", f"{story.url}/personal-data.json"), ("post", f"{story.url}/personal-data.pdf"),
             ("get", f"{story.url}/erase"), ("post", f"{story.url}/erase")]

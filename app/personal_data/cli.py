@@ -72,7 +72,8 @@ def export_command(email: str, slug: str, output: Path, by_email: str | None) ->
             try:
                 body = render_record_pdf(record, engagement.campaign)
             except PdfError as error:
-                raise click.ClickException(str(error)) from error
+                raise click.ClickException(f"{error} Write FILE.json instead: it has no such "
+                                           "limit.") from error
     else:
         body = json.dumps(record, indent=2, ensure_ascii=False).encode()
     try:

@@ -23,6 +23,10 @@ from app.personal_data.queries import find_person, person_record
 bp = campaign_blueprint("personal_data", __name__, "/stakeholders")
 
 
+#: What to do when someone's history is too long to print (thousands of conversations).
+JSON_INSTEAD = "The JSON download has no such limit and holds everything about them."
+
+
 def _engagement_or_404(stakeholder_id: int) -> Engagement:
     engagement = find_person(g.campaign, stakeholder_id=stakeholder_id)
     if engagement is None:
@@ -72,7 +76,7 @@ def export_pdf(stakeholder_id: int):
     try:
         body = render_record_pdf(person_record(engagement), g.campaign)
     except PdfError as error:
-        abort(422, str(error))
+        abort(422, f"{error} {JSON_INSTEAD}")
     record_export(engagement, current_user, "pdf")
     db.session.commit()
     return _download(body, "application/pdf", engagement, "pdf")
