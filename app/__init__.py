@@ -27,6 +27,7 @@ FEATURES = (
     "briefings",
     "dashboard",
     "demo",
+    "personal_data",
 )
 
 #: Scripts, fonts, images and requests come from this app alone, so injected markup cannot

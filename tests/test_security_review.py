@@ -113,6 +113,7 @@ LEAD_ROUTES = {
     "briefings.risk_new", "briefings.risk_edit", "briefings.risk_delete",
     "briefings.landmine_new", "briefings.landmine_edit", "briefings.landmine_delete",
     "case_studies.index", "case_studies.show", "case_studies.pdf",
+    "personal_data.export_json", "personal_data.export_pdf", "personal_data.erase",
 }
 
 

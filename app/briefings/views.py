@@ -1,6 +1,8 @@
 """Briefings: the builder, the history of generated briefings, and the material they draw
 on (key messages, the risk checklist, landmine words)."""
 
+from datetime import datetime
+
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload, undefer
@@ -88,8 +90,11 @@ def _briefing_or_404(briefing_id: int) -> Briefing:
 @bp.get("/<int:briefing_id>")
 def show(briefing_id: int):
     briefing = _briefing_or_404(briefing_id)
+    # Erasing a person it named removes its PDF (app/personal_data) and says when here.
+    removed = (briefing.content or {}).get("pdf_removed")
+    removed_at = datetime.fromisoformat(removed["at"]) if removed else None
     return render_template("briefings/show.html", briefing=briefing, headings=HEADINGS,
-                           budget=BUDGET_PAGES[briefing.audience])
+                           budget=BUDGET_PAGES[briefing.audience], pdf_removed_at=removed_at)
 
 
 def pdf_filename(briefing: Briefing) -> str:

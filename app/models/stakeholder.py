@@ -62,6 +62,9 @@ class Engagement(db.Model):
     #: Archived in this campaign: out of its lists, pickers and figures from then on; the
     #: person's history stays, and other campaigns they are in are not touched.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The person's details were erased on request (app/personal_data): final, and the
+    #: engagement stays archived; the numbers (stances, conversations) remain.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -244,8 +244,9 @@ def archive_engagement(engagement: Engagement, author) -> None:
 
 
 def restore_engagement(engagement: Engagement, author) -> None:
-    """Bring an archived person back into this campaign's lists and pickers."""
-    if engagement.archived_at is None:
+    """Bring an archived person back into this campaign's lists and pickers; an erased
+    person stays archived (erasing is final)."""
+    if engagement.archived_at is None or engagement.erased_at is not None:
         return
     audit.change(engagement, {"archived_at": None}, user=author, action="restore",
                  stakeholder_id=engagement.stakeholder_id)

@@ -164,6 +164,9 @@ def edit(stakeholder_id: int):
     """Edit a person's details and where they stand in this campaign."""
     engagement = _engagement_or_404(stakeholder_id)
     person = engagement.stakeholder
+    if engagement.erased_at is not None:
+        flash("This person's details were erased; erasing is final.", "info")
+        return redirect(url_for(".show", stakeholder_id=stakeholder_id))
     if request.method == "GET":
         form = StakeholderForm(engagement=engagement, data={
             "name": person.name, "email": person.email, "title": person.title,
@@ -233,8 +236,11 @@ def archive(stakeholder_id: int):
 @bp.post("/<int:stakeholder_id>/restore")
 @requires(Role.champion)
 def restore(stakeholder_id: int):
-    """Bring an archived person back into lists and pickers."""
+    """Bring an archived person back into lists and pickers (never an erased one)."""
     engagement = _engagement_or_404(stakeholder_id)
+    if engagement.erased_at is not None:
+        flash("This person's details were erased; erasing is final.", "info")
+        return redirect(url_for(".show", stakeholder_id=stakeholder_id))
     return one_click(restore_engagement, engagement, f"Restored {engagement.stakeholder.name}.",
                      url_for(".show", stakeholder_id=stakeholder_id))
 

@@ -1,0 +1,1 @@
+"""Personal-data requests: everything held about one person in a campaign, and erasing it."""

@@ -1,0 +1,108 @@
+"""A person's data on request: download it (JSON or PDF) and erase it. Leads and admins."""
+
+import json
+from datetime import date, datetime
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.access import campaign_blueprint, requires
+from app.extensions import db
+from app.formatting import format_date, format_datetime
+from app.models import Engagement, Role
+from app.pdf import PdfError, render_pdf
+from app.personal_data.forms import EraseForm
+from app.personal_data.operations import (
+    PersonalDataError,
+    erase_person,
+    plan_erasure,
+    record_export,
+)
+from app.personal_data.queries import find_person, person_record
+
+bp = campaign_blueprint("personal_data", __name__, "/stakeholders")
+
+
+#: What to do when someone's history is too long to print (thousands of conversations).
+JSON_INSTEAD = "The JSON download has no such limit and holds everything about them."
+
+
+def _engagement_or_404(stakeholder_id: int) -> Engagement:
+    engagement = find_person(g.campaign, stakeholder_id=stakeholder_id)
+    if engagement is None:
+        abort(404)
+    return engagement
+
+
+def _download(body: bytes, mimetype: str, engagement: Engagement, extension: str):
+    response = current_app.response_class(body, mimetype=mimetype)
+    filename = f"{g.campaign.slug}-person-{engagement.stakeholder_id}-personal-data.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def when(value: str | None) -> str:
+    """An ISO date or time from the record, as the reader's date (and time)."""
+    if not value:
+        return ""
+    if len(value) == 10:
+        return format_date(date.fromisoformat(value))
+    return format_datetime(datetime.fromisoformat(value))
+
+
+def render_record_pdf(record: dict, campaign) -> bytes:
+    """The export as a readable document (also used by the command line)."""
+    return render_pdf("print/personal_data.html", record=record, campaign=campaign, when=when)
+
+
+# Downloads are POSTs: each one writes an audit event (who asked, when, for whom).
+@bp.post("/<int:stakeholder_id>/personal-data.json")
+@requires(Role.lead)
+def export_json(stakeholder_id: int):
+    """Everything held about the person in this campaign, as JSON."""
+    engagement = _engagement_or_404(stakeholder_id)
+    body = json.dumps(person_record(engagement), indent=2, ensure_ascii=False).encode()
+    record_export(engagement, current_user, "json")
+    db.session.commit()
+    return _download(body, "application/json", engagement, "json")
+
+
+@bp.post("/<int:stakeholder_id>/personal-data.pdf")
+@requires(Role.lead)
+def export_pdf(stakeholder_id: int):
+    """Everything held about the person in this campaign, as a readable PDF."""
+    engagement = _engagement_or_404(stakeholder_id)
+    try:
+        body = render_record_pdf(person_record(engagement), g.campaign)
+    except PdfError as error:
+        abort(422, f"{error} {JSON_INSTEAD}")
+    record_export(engagement, current_user, "pdf")
+    db.session.commit()
+    return _download(body, "application/pdf", engagement, "pdf")
+
+
+@bp.route("/<int:stakeholder_id>/erase", methods=["GET", "POST"])
+@requires(Role.lead)
+def erase(stakeholder_id: int):
+    """Say what erasing the person changes; on a confirmed POST, erase them."""
+    engagement = _engagement_or_404(stakeholder_id)
+    show = url_for("stakeholders.show", stakeholder_id=stakeholder_id)
+    if engagement.erased_at is not None:
+        flash("This person's details were already erased.", "info")
+        return redirect(show)
+    try:
+        plan = plan_erasure(engagement)
+    except PersonalDataError as error:
+        return render_template("personal_data/erase.html", engagement=engagement, plan=None,
+                               form=EraseForm(), refusal=str(error)), 409
+    form = EraseForm()
+    if form.validate_on_submit():
+        erase_person(engagement, current_user)
+        db.session.commit()
+        flash(f"Erased. The person is now “{plan.name}”: their details are gone and the "
+              "campaign's figures are unchanged.", "success")
+        return redirect(show)
+    status = 400 if request.method == "POST" else 200
+    return render_template("personal_data/erase.html", engagement=engagement, plan=plan,
+                           form=form, refusal=None), status
