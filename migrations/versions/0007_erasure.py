@@ -1,7 +1,7 @@
 """a person's details can be erased on request: engagement.erased_at
 
 Revision ID: 0007_erasure
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-01 05:30:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import app.models.base
 
 revision = "0007_erasure"
-down_revision = "0003"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
