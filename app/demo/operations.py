@@ -274,14 +274,12 @@ def load_demo() -> DemoSummary | None:
 def unload_demo() -> bool:
     """Delete the demo campaign with everything in it, its people and the demo users.
 
-    People who also take part in another campaign stay. Returns whether anything was
-    there to delete. The caller commits.
+    Returns whether anything was there to delete. The caller commits.
     """
     campaign = demo_campaign()
     found = campaign is not None
     if campaign is not None:
         _delete_campaign(campaign.id)
-    found |= _delete_orphan_demo_people()
     found |= _delete_demo_users()
     db.session.expire_all()
     return found
@@ -292,9 +290,7 @@ def _delete_campaign(campaign_id: int) -> None:
     in_campaign = {model: db.select(model.id).where(model.campaign_id == campaign_id)
                    for model in (Briefing, Objection, ObjectionTheme, Conversation, Engagement)}
     people = list(db.session.scalars(
-        db.select(Engagement.stakeholder_id).where(Engagement.campaign_id == campaign_id)
-        .except_(db.select(Engagement.stakeholder_id).where(Engagement.campaign_id != campaign_id))
-    ))
+        db.select(Stakeholder.id).where(Stakeholder.campaign_id == campaign_id)))
     # Children before parents, so foreign keys hold at every step.
     execute(db.delete(Exposure).where(Exposure.campaign_id == campaign_id))
     execute(db.delete(BriefingAttendee).where(BriefingAttendee.briefing_id.in_(in_campaign[Briefing])))
@@ -324,17 +320,6 @@ def _delete_people(stakeholder_ids: list[int]) -> None:
     db.session.execute(db.update(Stakeholder).where(Stakeholder.reports_to_id.in_(stakeholder_ids))
                        .values(reports_to_id=None))
     db.session.execute(db.delete(Stakeholder).where(Stakeholder.id.in_(stakeholder_ids)))
-
-
-def _delete_orphan_demo_people() -> bool:
-    """Demo people left in no campaign at all (e.g. the campaign was deleted by hand)."""
-    orphans = list(db.session.scalars(
-        db.select(Stakeholder.id)
-        .where(Stakeholder.email.like(f"%@{data.ORGANISATION_DOMAIN}"))
-        .where(~db.exists().where(Engagement.stakeholder_id == Stakeholder.id))
-    ))
-    _delete_people(orphans)
-    return bool(orphans)
 
 
 def _delete_demo_users() -> bool:
