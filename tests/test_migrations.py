@@ -30,6 +30,16 @@ def empty_database_url(tmp_path):
     admin.dispose()
 
 
+def catch_up_sequences(connection, *tables) -> None:
+    """After rows inserted with explicit ids, PostgreSQL's id sequences must move past
+    them, as they would have in real use, before a migration inserts rows of its own."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables:
+        connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                f"(SELECT max(id) FROM {table}))"))
+
+
 def test_upgrade_on_an_empty_database_matches_the_models(empty_database_url):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
@@ -84,6 +94,7 @@ def test_people_archived_before_0003_stay_archived_in_each_of_their_campaigns(
                  "target_stance": "supporter", "interest": 3, "joined_on": date(2026, 9, 1),
                  "created_at": now, "updated_at": now}
                 for n, c, s in ((1, 1, 1), (2, 2, 1), (3, 1, 2))])
+            catch_up_sequences(connection, "campaign", "stakeholder", "engagement")
         upgrade()
         archived = sa.table("engagement", sa.column("id"),
                             sa.column("archived_at", UTCDateTime()))
@@ -150,6 +161,7 @@ def test_0004_gives_each_campaign_its_own_record_of_a_shared_person(empty_databa
                  "action": "update", "stakeholder_id": 1},
                 {"id": 5, "campaign_id": 3, "entity_type": "stakeholder", "entity_id": 5,
                  "action": "create", "stakeholder_id": 5}])
+            catch_up_sequences(connection, "campaign", "stakeholder", "engagement", "audit_event")
         upgrade()
         with db.engine.connect() as connection:
             records = {row.id: row for row in connection.execute(sa.select(stakeholder))}
