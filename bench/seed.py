@@ -158,7 +158,7 @@ def seed(people: int = 20_000, conversations: int = 200_000, log=print) -> Seede
         influence = {Level.executive: rng.randint(4, 5), Level.manager: rng.randint(2, 4),
                      Level.worker: rng.randint(1, 3)}[level]
         stakeholders.append({
-            "id": person_id, "name": f"Person {person_id:05d}",
+            "id": person_id, "campaign_id": campaign.id, "name": f"Person {person_id:05d}",
             "email": f"person{person_id}@bench.example", "title": f"{level.label} {department}",
             "department": department, "level": level,
             "reports_to_id": rng.choice(candidates) if candidates else None,

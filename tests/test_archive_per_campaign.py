@@ -1,17 +1,19 @@
 """Archiving someone is a decision of one campaign: the others they are in keep them."""
 
 from app.extensions import db
-from app.models import AuditEvent, Engagement
-from app.stakeholders.operations import join_campaign
+from app.models import AuditEvent, Engagement, Level
+from app.stakeholders.operations import add_stakeholder
 from tests.factories import person
 
 
 def test_archiving_in_one_campaign_leaves_the_other_alone(
         as_champion, as_outsider, campaign, other_campaign, users):
     ours = person(campaign, users["lead"], "Shared Person")
-    theirs = join_campaign(other_campaign, ours.stakeholder, users["outsider"])
+    # The same email in the other campaign is that campaign's own record.
+    theirs = add_stakeholder(other_campaign, users["outsider"], {
+        "name": "Shared Person", "email": ours.stakeholder.email, "level": Level.worker})
     db.session.commit()
-    sid = ours.stakeholder_id
+    sid, their_sid = ours.stakeholder_id, theirs.stakeholder_id
 
     answer = as_champion.post(f"/campaigns/{campaign.slug}/stakeholders/{sid}/archive")
     assert answer.status_code == 302
@@ -25,7 +27,7 @@ def test_archiving_in_one_campaign_leaves_the_other_alone(
     assert as_champion.get(f"/campaigns/{campaign.slug}/stakeholders/search.json?q=shared"
                            ).get_json() == []
     theirs_list = as_outsider.get(f"/campaigns/{other_campaign.slug}/stakeholders/")
-    assert f'stakeholders/{sid}">Shared Person</a>' in theirs_list.get_data(as_text=True)
+    assert f'stakeholders/{their_sid}">Shared Person</a>' in theirs_list.get_data(as_text=True)
     assert len(as_outsider.get(f"/campaigns/{other_campaign.slug}/stakeholders/search.json"
                                "?q=shared").get_json()) == 1
     # The change is recorded against this campaign's engagement, by whom.

@@ -6,7 +6,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from app.demo import data
-from app.demo.operations import demo_campaign, demo_logins, unload_demo
+from app.demo.operations import CLAIMS_SLUG, demo_campaign, demo_logins, load_demo, unload_demo
 from app.extensions import db
 from app.models import (
     Campaign,
@@ -181,20 +181,80 @@ def test_reset_without_a_demo_just_loads_it(app, runner):
 
 def test_every_demo_login_works_with_its_role(app, runner, client):
     run_demo(runner)
-    campaign = demo_campaign()
-    roles = dict(db.session.execute(
-        db.select(User.email, Membership.role).join(Membership)
-        .where(Membership.campaign_id == campaign.id)).all())
+    campaigns = [demo_campaign(), demo_campaign(CLAIMS_SLUG)]
+    roles = {(email, campaign_id): role for email, campaign_id, role in db.session.execute(
+        db.select(User.email, Membership.campaign_id, Membership.role).join(Membership))}
     for login in demo_logins():
         assert len(login.password) >= 12
         response = client.post("/login", data={"email": login.email, "password": login.password})
         assert response.status_code == 302, login.email
-        assert client.get(f"/campaigns/{campaign.slug}/stakeholders/").status_code == 200
-        client.post("/logout")
         user = db.session.scalar(db.select(User).filter_by(email=login.email))
+        for campaign in campaigns:
+            # Each login opens exactly the campaigns it says it sees; the others are 404.
+            sees = login.sees == "every campaign" or campaign.name in login.sees
+            answer = client.get(f"/campaigns/{campaign.slug}/stakeholders/")
+            assert answer.status_code == (200 if sees else 404), (login.email, campaign.name)
+            assert sees is (user.role is Role.admin or (user.email, campaign.id) in roles)
+        client.post("/logout")
         if login.role == "admin":
             assert user.role is Role.admin
         else:
-            assert roles[login.email] is Role[login.role]
+            assert Role[login.role] in {role for (email, _), role in roles.items()
+                                        if email == login.email}
     assert sorted(login.role for login in demo_logins()) == [
-        "admin", "champion", "champion", "lead", "viewer"]
+        "admin", "champion", "champion", "champion", "lead", "viewer"]
+    # One login in each campaign only, so the boundary shows.
+    assert {login.sees for login in demo_logins()} >= {"Northmoor Connect", "Claims Answers"}
+
+
+def test_second_campaign_has_its_own_records_of_shared_people(app, runner):
+    result = run_demo(runner)
+    assert "Loaded the second demo campaign Claims Answers: 12 people, 5 of them" in result.output
+    connect, claims = demo_campaign(), demo_campaign(CLAIMS_SLUG)
+    theirs = {p.email: (p, e) for p, e in demo_people(claims)}
+    ours = {p.email: (p, e) for p, e in demo_people(connect)}
+    assert len(theirs) == 12
+    shared = set(theirs) & set(ours)
+    assert len(shared) == 5
+    for email in shared:
+        (here, here_standing), (there, there_standing) = ours[email], theirs[email]
+        assert here.id != there.id and here.campaign_id == connect.id
+        assert there.campaign_id == claims.id
+        assert (here.title, here_standing.stance) != (there.title, there_standing.stance)
+    # Reporting lines stay inside each campaign.
+    for people in (theirs, ours):
+        ids = {p.id for p, _ in people.values()}
+        assert all(p.reports_to_id in ids for p, _ in people.values() if p.reports_to_id)
+
+    # Sam (Connect only) cannot find Claims Answers' people, not even the shared ones as
+    # Claims Answers knows them; Aled (Claims Answers only) cannot open Connect.
+    sam, aled = app.test_client(), app.test_client()
+    for client, local in ((sam, "champion"), (aled, "claims-champion")):
+        answer = client.post("/login", data={"email": f"{local}@{data.USER_DOMAIN}",
+                                             "password": "demo-champion-password"})
+        assert answer.status_code == 302
+    found = sam.get(f"/campaigns/{connect.slug}/stakeholders/search.json?q=tariq").get_json()
+    assert found == []
+    szabo = sam.get(f"/campaigns/{connect.slug}/stakeholders/search.json?q=szabo").get_json()
+    assert [row["title"] for row in szabo] == ["Claims Team Manager"]
+    assert sam.get(f"/campaigns/{claims.slug}/stakeholders/").status_code == 404
+    assert aled.get(f"/campaigns/{connect.slug}/stakeholders/").status_code == 404
+    szabo = aled.get(f"/campaigns/{claims.slug}/stakeholders/search.json?q=szabo").get_json()
+    assert [row["title"] for row in szabo] == ["Claims Operations Lead"]
+
+
+def test_demo_adds_a_missing_second_campaign_and_leaves_the_first(app, runner):
+    run_demo(runner)
+    connect = demo_campaign()
+    before = db.session.scalar(db.select(db.func.count(Conversation.id)).filter_by(
+        campaign_id=connect.id))
+    from app.demo.operations import _delete_campaign
+
+    _delete_campaign(demo_campaign(CLAIMS_SLUG).id)
+    db.session.commit()
+    summary = load_demo()
+    db.session.commit()
+    assert summary.campaign is None and summary.second.slug == CLAIMS_SLUG
+    assert db.session.scalar(db.select(db.func.count(Conversation.id)).filter_by(
+        campaign_id=connect.id)) == before
+    assert load_demo() is None

@@ -200,11 +200,14 @@ def test_manager_alignment_counts_reports_at_any_depth(campaign, other_campaign,
     person(campaign, lead, "R3", stance=N, reports_to=team)
     gone = person(campaign, lead, "R4", stance=U, reports_to=team)
     archive_engagement(gone, lead)
-    person(other_campaign, outsider, "Not here", reports_to=head)   # not in this campaign
-    # An executive blocker whose only report sits under someone outside the campaign.
+    # Another campaign's blocking manager and report: its own lines, never counted here.
+    theirs = person(other_campaign, outsider, "Their Head", level=Level.manager, stance=B)
+    person(other_campaign, outsider, "Not here", reports_to=theirs)
+    # An executive blocker whose only report sits under a manager archived here.
     exec_ = person(campaign, lead, "Xena Exec", level=Level.executive, stance=B)
-    middle = person(other_campaign, outsider, "Mid", level=Level.manager, reports_to=exec_)
+    middle = person(campaign, lead, "Mid", level=Level.manager, reports_to=exec_)
     person(campaign, lead, "W", stance=SU, reports_to=middle)
+    archive_engagement(middle, lead)
     # A blocking manager with nobody under them is not listed.
     person(campaign, lead, "Lone", level=Level.manager, stance=B)
     db.session.commit()

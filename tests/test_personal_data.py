@@ -84,11 +84,11 @@ def story(app, campaign, users) -> Story:
     update_stakeholder(jemima.stakeholder, lead, {
         "name": OLD_NAME, "email": OLD_EMAIL, "title": "Claims handler", "department": "Risk",
         "level": Level.worker, "reports_to_id": manager.stakeholder_id, "influence": 4,
-    }, campaign_id=campaign.id)
+    })
     update_stakeholder(jemima.stakeholder, lead, {
         "name": NAME, "email": email, "title": "Claims handler", "department": "Risk",
         "level": Level.worker, "reports_to_id": manager.stakeholder_id, "influence": 4,
-    }, campaign_id=campaign.id)
+    })
     otto = person(campaign, lead, "Otto Other", level=Level.worker, department="Risk")
     kit = person(campaign, lead, "Kit Keeper", level=Level.manager, department="IT")
     security = theme(campaign)

@@ -99,7 +99,7 @@ def a_case_study(app) -> str:
 
 #: Routes whose every method needs at least champion; a viewer gets 403.
 CHAMPION_ROUTES = {
-    "stakeholders.new", "stakeholders.edit", "stakeholders.import_", "stakeholders.join",
+    "stakeholders.new", "stakeholders.edit", "stakeholders.import_",
     "stakeholders.archive", "stakeholders.restore", "conversations.new", "conversations.edit",
     "objections.new", "objections.status", "objections.edit", "followups.new",
     "followups.done", "followups.reopen", "briefings.new",
@@ -167,17 +167,12 @@ def test_a_champion_may_not_edit_someone_elses_conversation(ours, as_champion):
     assert as_champion.post(url, data={"summary": "rewritten"}).status_code == 403
 
 
-#: Routes that take another campaign's id on purpose: joining brings someone already in
-#: Groundswell (people exist once across campaigns) into this campaign.
-CROSS_CAMPAIGN_BY_DESIGN = {"stakeholders.join"}
-
-
 def test_another_campaigns_record_ids_under_this_campaign_give_404(app, ours, theirs, as_admin):
     values = {**theirs.url_values(a_case_study(app)), "slug": ours.slug}
     wrong = []
     for endpoint, rule, methods in campaign_routes(app):
         ids = set(rule.arguments) - {"slug", "table", "cs_slug"}
-        if not ids or endpoint in CROSS_CAMPAIGN_BY_DESIGN:
+        if not ids:
             continue
         for method in methods:
             status = as_admin.open(build(rule, values), method=method).status_code
@@ -526,25 +521,21 @@ def test_members_of_another_campaign_cannot_be_changed_from_this_one(ours, their
     assert other.role.name == "lead"
 
 
-# --- Joining someone from elsewhere needs their email, not just a guessable id --------------
+# --- Another campaign's person cannot be pulled in, by id or by email -------------------
 
 
-def test_join_by_id_alone_cannot_pull_in_people_from_other_campaigns(ours, theirs, as_champion):
-    """Ids count up from 1: without the email, any champion could copy every person in
-    Groundswell (name, email, title, manager) into their campaign one id at a time."""
+def test_no_route_brings_another_campaigns_person_into_this_one(ours, theirs, as_champion):
+    """People belong to their campaign: there is no "join" any more, and typing their
+    email makes this campaign's own record, never a link to theirs."""
     from app.models import Engagement, Stakeholder
 
-    url = f"/campaigns/{ours.slug}/stakeholders/{theirs.stakeholder_id}/join"
+    theirs_person = db.session.get(Stakeholder, theirs.stakeholder_id)
     before = row_counts()
-    assert as_champion.post(url).status_code == 404
-    assert as_champion.post(url, data={"email": "someone.else@example.org"}).status_code == 404
+    url = f"/campaigns/{ours.slug}/stakeholders/{theirs.stakeholder_id}/join"
+    assert as_champion.post(url, data={"email": theirs_person.email}).status_code == 404
     assert row_counts() == before
-    email = db.session.get(Stakeholder, theirs.stakeholder_id).email
-    response = as_champion.post(url, data={"email": email.upper()})
-    assert response.status_code == 302
-    assert db.session.scalar(db.select(Engagement.id).filter_by(
-        stakeholder_id=theirs.stakeholder_id, campaign_id=db.session.get(
-            Engagement, ours.engagement_id).campaign_id)) is not None
+    assert db.session.scalar(db.select(db.func.count(Engagement.id)).filter_by(
+        stakeholder_id=theirs.stakeholder_id)) == 1
 
 
 # --- Confirmation questions quote names as text, never as script ---------------------------

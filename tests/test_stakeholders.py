@@ -188,7 +188,6 @@ def test_viewer_cannot_change_anything(as_viewer, campaign, team):
     assert as_viewer.post(url(campaign, f"{ada}/edit"), data=valid_form()).status_code == 403
     assert as_viewer.post(url(campaign, f"{ada}/archive")).status_code == 403
     assert as_viewer.post(url(campaign, f"{ada}/restore")).status_code == 403
-    assert as_viewer.post(url(campaign, f"{ada}/join")).status_code == 403
     assert as_viewer.get(url(campaign, "import")).status_code == 403
     assert row_counts() == before
 
@@ -295,30 +294,24 @@ def test_duplicate_email_in_this_campaign_any_case(as_champion, campaign, team):
     assert row_counts() == before
 
 
-def test_email_of_someone_in_another_campaign_offers_to_add_them(
+def test_email_of_someone_in_another_campaign_makes_this_campaigns_own_record(
     as_champion, campaign, other_campaign, users, team
 ):
     stranger = person(other_campaign, users["outsider"], "Sam Stranger", title="Architect")
     db.session.commit()
-    before = row_counts()
     response = as_champion.post(url(campaign, "new"),
                                 data=valid_form(email=stranger.stakeholder.email))
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400 and row_counts() == before
-    join_url = url(campaign, f"{stranger.stakeholder_id}/join")
-    assert f'action="{join_url}"' in html and "Add Sam Stranger to this campaign" in html
-
-    assert f'name="email" value="{stranger.stakeholder.email}"' in html
-    response = as_champion.post(join_url, data={"email": stranger.stakeholder.email})
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(url(campaign, f"{stranger.stakeholder_id}/edit"))
-    joined = db.session.scalar(db.select(Engagement).filter_by(
-        campaign_id=campaign.id, stakeholder_id=stranger.stakeholder_id))
-    assert joined is not None and joined.stance is Stance.unknown
-    # Joining twice does not make a second engagement.
-    as_champion.post(join_url, data={"email": stranger.stakeholder.email})
-    assert db.session.scalar(db.select(db.func.count()).select_from(Engagement).filter_by(
-        stakeholder_id=stranger.stakeholder_id)) == 2
+    html = as_champion.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Sam Stranger" not in html and "Architect" not in html
+    ours = db.session.scalar(db.select(Stakeholder).filter_by(
+        campaign_id=campaign.id, email=stranger.stakeholder.email))
+    assert ours is not None and ours.id != stranger.stakeholder_id
+    assert [e.campaign_id for e in ours.engagements] == [campaign.id]
+    # The other campaign's record and standing are untouched.
+    db.session.expire_all()
+    assert stranger.stakeholder.name == "Sam Stranger" and stranger.campaign_id == other_campaign.id
+    assert [e.id for e in stranger.stakeholder.engagements] == [stranger.id]
 
 
 def test_edit_changes_person_and_stance_with_a_reason(as_champion, campaign, team, users):

@@ -137,10 +137,13 @@ def test_audit_trail_for_leads_only(login_as, campaign, story, role, sees):
 
 
 def test_audit_trail_leaves_out_other_campaigns(as_lead, campaign, other_campaign, users, story):
-    from app.stakeholders.operations import join_campaign, update_engagement
+    from app.stakeholders.operations import add_stakeholder, update_engagement
 
     grace = story["grace"]
-    elsewhere = join_campaign(other_campaign, grace.stakeholder, users["outsider"])
+    # The other campaign's record of the same person, with its own history.
+    elsewhere = add_stakeholder(other_campaign, users["outsider"], {
+        "name": grace.stakeholder.name, "email": grace.stakeholder.email,
+        "level": grace.stakeholder.level})
     update_engagement(elsewhere, users["outsider"],
                       {"interest": 5, "target_stance": Stance.champion})
     db.session.commit()

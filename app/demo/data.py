@@ -54,6 +54,8 @@ USERS = [
     ("champion", "champion", "Sam Whitfield", "champion", "champion", "demo-champion-password"),
     ("champion2", "champion2", "Maya Collins", "champion", "champion", "demo-champion-password"),
     ("viewer", "viewer", "Chris Dunn", "viewer", "viewer", "demo-viewer-password"),
+    #: A member of the second campaign only: Northmoor Connect answers 404 to them.
+    ("claims", "claims-champion", "Aled Morgan", "champion", None, "demo-champion-password"),
 ]
 
 IT = "IT"
@@ -595,3 +597,103 @@ FILLER_SUBJECTS = [
     ("email", "Forwarded the usage guidelines"),
 ]
 FILLER_COUNT = 48
+
+
+# --- A second, smaller campaign in the same (fictional) organisation. ---
+#
+# It shows that a person's details belong to the campaign: five people here have the same
+# email as someone in Northmoor Connect but another title, department or stance, as this
+# campaign knows them, and neither campaign sees the other's record. Lena Hart (lead) and
+# the admin see both; Aled Morgan works only here; Sam, Maya and Chris only in Connect.
+
+CLAIMS = "Claims"
+
+CLAIMS_CAMPAIGN = {
+    "slug": "claims-answers",
+    "name": "Claims Answers",
+    "change": "A shared answers library for claims handlers, kept by the handlers themselves",
+    "description": (
+        "Claims handlers ask the same questions of the same few experts every week. "
+        "**Claims Answers** is a small pilot: handlers write up each answer once, in a "
+        "shared library, and the experts review it."
+    ),
+    "goals": [
+        "Knowledge and document management",
+        "Find and reward expertise across the business",
+    ],
+    "phase": "embrace",
+    "started_days_ago": 30,
+    "ends_in_days": 60,
+}
+
+#: Members of Claims Answers: user key -> role there.
+CLAIMS_MEMBERS = {"lead": "lead", "claims": "champion"}
+
+CLAIMS_TARGETS = [
+    ("manager", 75, "supporter", 45),
+    ("worker", 50, "supporter", 60),
+]
+
+CLAIMS_KEY_MESSAGES = [
+    ("claims-exec", "executive", "Fewer escalations to the same three experts",
+     "Every answer written once saves an expert's hour each time it is found again."),
+    ("claims-mgr", "manager", "Your team's answers, reviewed by your experts",
+     "Nothing is published without a named reviewer from your team."),
+    ("claims-worker", "worker", "Find the answer before you pick up the phone",
+     "Search the library first; if the answer is not there, ask once and it will be."),
+]
+
+#: As in PEOPLE: key, name, title, department, level, reports to, influence, stance,
+#: target. A name that is also in PEOPLE is the same email: this campaign's own record.
+CLAIMS_PEOPLE = [
+    ("ashdown", "Margaret Ashdown", "Executive sponsor, claims transformation", OPS,
+     "executive", None, 5, "champion", "champion"),
+    ("mercer", "Ian Mercer", "Operations Manager (claims pilot owner)", OPS, "manager",
+     "ashdown", 4, "neutral", "supporter"),
+    ("szabo", "Victor Szabo", "Claims Operations Lead", CLAIMS, "manager", "mercer", 4,
+     "supporter", "champion"),
+    ("pryce", "Bronwen Pryce", "Property Claims Team Manager", CLAIMS, "manager", "mercer", 3,
+     "sceptic", "supporter"),
+    ("hughes", "Stephen Hughes", "Senior Claims Handler, Motor", CLAIMS, "worker", "szabo", 3,
+     "supporter", "champion"),
+    ("costa", "Ana Costa", "Claims Handler, Motor", CLAIMS, "worker", "szabo", 2,
+     "neutral", "supporter"),
+    ("mahmood", "Tariq Mahmood", "Claims Handler, Motor", CLAIMS, "worker", "szabo", 1,
+     "unknown", "supporter"),
+    ("kirby", "Joanne Kirby", "Claims Handler, Property", CLAIMS, "worker", "pryce", 2,
+     "sceptic", "supporter"),
+    ("reeve", "Callum Reeve", "Claims Handler, Property", CLAIMS, "worker", "pryce", 1,
+     "neutral", "supporter"),
+    ("blake", "Imogen Blake", "Loss Adjuster", CLAIMS, "worker", "pryce", 3,
+     "blocker", "neutral"),
+    ("gupta", "Nisha Gupta", "Counter-Fraud Investigator", CLAIMS, "worker", "mercer", 2,
+     "sceptic", "neutral"),
+    ("lloyd", "Owain Lloyd", "Claims Quality Analyst", CLAIMS, "worker", "szabo", 2,
+     "neutral", "supporter"),
+]
+
+CLAIMS_CONVERSATIONS = [
+    dict(days_ago=28, by="lead", channel="one_to_one", minutes=30,
+         subject="Pilot scope with the sponsor",
+         summary="Margaret wants the pilot to show fewer escalations within six weeks.",
+         people={"ashdown": None, "mercer": "supporter"}, messages=["claims-exec"]),
+    dict(days_ago=21, by="claims", channel="workshop", minutes=90,
+         subject="Motor team: first twenty answers",
+         summary="The motor team wrote up their twenty most-asked questions together.",
+         people={"szabo": None, "hughes": None, "costa": "supporter", "mahmood": "neutral"},
+         messages=["claims-worker"]),
+    dict(days_ago=14, by="claims", channel="meeting", minutes=45,
+         subject="Property team introduction",
+         summary="Bronwen and Imogen worried that written answers will be quoted back at "
+                 "them in disputes.",
+         people={"pryce": None, "kirby": None, "blake": None},
+         objections=[("blake", "leakage-compliance",
+                      "A written answer becomes evidence when a claim is disputed.")],
+         follow_ups=[("Ask Risk how reviewed answers are treated in disputes", 10, "claims",
+                      "blake", None)],
+         messages=["claims-mgr"]),
+    dict(days_ago=5, by="claims", channel="chat", minutes=10,
+         subject="Library search question",
+         summary="Owain found an answer in the library instead of escalating.",
+         people={"lloyd": "supporter"}),
+]

@@ -59,6 +59,7 @@ from app.objections.operations import change_objection_status
 from app.stakeholders.operations import add_stakeholder
 
 DEMO_SLUG = data.CAMPAIGN["slug"]
+CLAIMS_SLUG = data.CLAIMS_CAMPAIGN["slug"]
 
 
 @dataclass
@@ -67,28 +68,42 @@ class DemoLogin:
     name: str
     role: str
     password: str
+    #: Which demo campaigns this login sees.
+    sees: str = ""
 
 
 @dataclass
 class DemoSummary:
-    campaign: Campaign
+    #: Northmoor Connect, when this run loaded it.
+    campaign: Campaign | None = None
     people: int = 0
     conversations: int = 0
     objections: int = 0
     follow_ups: int = 0
+    #: Claims Answers, the second campaign, when this run loaded it.
+    second: Campaign | None = None
+    second_people: int = 0
+    #: How many of its people have the same email as someone in Northmoor Connect.
+    second_shared: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
 def demo_logins() -> list[DemoLogin]:
-    """The demo accounts and their (demo-only) passwords."""
-    return [
-        DemoLogin(f"{local}@{data.USER_DOMAIN}", name, campaign_role or role, password)
-        for _key, local, name, role, campaign_role, password in data.USERS
-    ]
+    """The demo accounts, their (demo-only) passwords and the campaigns each one sees."""
+    logins = []
+    for key, local, name, role, campaign_role, password in data.USERS:
+        sees = [campaign["name"] for campaign, member in (
+            (data.CAMPAIGN, campaign_role is not None),
+            (data.CLAIMS_CAMPAIGN, key in data.CLAIMS_MEMBERS)) if member]
+        logins.append(DemoLogin(
+            f"{local}@{data.USER_DOMAIN}", name, campaign_role or role, password,
+            "every campaign" if role == "admin" else " and ".join(sees)))
+    return logins
 
 
-def demo_campaign() -> Campaign | None:
-    return db.session.scalar(db.select(Campaign).filter_by(slug=DEMO_SLUG))
+def demo_campaign(slug: str = DEMO_SLUG) -> Campaign | None:
+    """Northmoor Connect (or, by slug, the second demo campaign) if it is loaded."""
+    return db.session.scalar(db.select(Campaign).filter_by(slug=slug))
 
 
 def person_email(name: str) -> str:
@@ -159,16 +174,29 @@ def _filler(rng: random.Random, joined: dict[str, int]) -> list[dict]:
 
 
 def load_demo() -> DemoSummary | None:
-    """Create the demo campaign, its people, users and three months of history.
+    """Create the demo campaigns (Northmoor Connect, with three months of history, and
+    the smaller Claims Answers), their people and the demo users.
 
-    Returns None (and changes nothing) when the demo is already loaded. Flushes; the
-    caller commits.
+    Returns None (and changes nothing) when both are loaded; loads whichever is missing.
+    Flushes; the caller commits.
     """
-    if demo_campaign() is not None:
+    if demo_campaign() is not None and demo_campaign(CLAIMS_SLUG) is not None:
         return None
     rng = random.Random(data.SEED)
     clock = _Clock(rng)
     users = _users()
+    summary = DemoSummary(logins=demo_logins())
+    if demo_campaign() is None:
+        _load_connect(summary, users, rng, clock)
+    if demo_campaign(CLAIMS_SLUG) is None:
+        _load_claims(summary, users, clock)
+    db.session.flush()
+    return summary
+
+
+def _load_connect(summary: DemoSummary, users: dict[str, User], rng: random.Random,
+                  clock: _Clock) -> None:
+    """Northmoor Connect: 60 people and three months of conversations."""
     lead = users["lead"]
 
     spec = data.CAMPAIGN
@@ -224,7 +252,7 @@ def load_demo() -> DemoSummary | None:
     # Times for the story first, then the filler: the seed gives the same demo every run.
     story = [(clock.moment(item["days_ago"]), item) for item in data.CONVERSATIONS]
     filler = [(clock.moment(item["days_ago"]), item) for item in _filler(rng, joined)]
-    summary = DemoSummary(campaign=campaign, people=len(engagements))
+    summary.campaign, summary.people = campaign, len(engagements)
     objections: dict[tuple[str, str], Objection] = {}
     completions = []
     for occurred_at, item in sorted(story + filler, key=lambda pair: pair[0]):
@@ -266,22 +294,85 @@ def load_demo() -> DemoSummary | None:
         follow_up.done_at = done_at
     summary.objections = len(objections)
     summary.follow_ups = sum(len(item.get("follow_ups", [])) for item in data.CONVERSATIONS)
-    summary.logins = demo_logins()
-    db.session.flush()
-    return summary
+
+
+def _load_claims(summary: DemoSummary, users: dict[str, User], clock: _Clock) -> None:
+    """Claims Answers: a dozen people, five of them also in Northmoor Connect but recorded
+    here as this campaign knows them (their own rows), and a month of conversations."""
+    lead = users["lead"]
+    spec = data.CLAIMS_CAMPAIGN
+    campaign = create_campaign(lead, {
+        "slug": CLAIMS_SLUG,
+        "name": spec["name"],
+        "change": spec["change"],
+        "description": spec["description"],
+        "goals": list(spec["goals"]),
+        "phase": Phase[spec["phase"]],
+        "starts_on": clock.day(spec["started_days_ago"]),
+        "ends_on": clock.day(-spec["ends_in_days"]),
+    })
+    for key, role in data.CLAIMS_MEMBERS.items():
+        if key != "lead":
+            set_member(campaign, users[key], Role[role])
+    set_targets(campaign, lead, {
+        Level[level]: {"share": share, "min_stance": Stance[stance],
+                       "due_on": clock.day(-due_in)}
+        for level, share, stance, due_in in data.CLAIMS_TARGETS
+    })
+    messages = {
+        key: add_key_message(campaign, lead, {"level": Level[level], "title": title, "body": body})
+        for key, level, title, body in data.CLAIMS_KEY_MESSAGES
+    }
+    engagements: dict[str, Engagement] = {}
+    for key, name, title, department, level, manager, influence, stance, target in (
+            data.CLAIMS_PEOPLE):
+        owner = users["lead"] if level == "executive" else users["claims"]
+        engagements[key] = add_stakeholder(
+            campaign, lead,
+            {"name": name, "email": person_email(name), "title": title,
+             "department": department, "level": Level[level],
+             "reports_to_id": engagements[manager].stakeholder_id if manager else None,
+             "influence": influence},
+            {"stance": Stance[stance], "target_stance": Stance[target],
+             "interest": min(5, influence + 1), "owner_id": owner.id,
+             "joined_on": clock.day(spec["started_days_ago"])},
+        )
+    themes = {theme.slug: theme for theme in db.session.scalars(
+        db.select(ObjectionTheme).filter_by(campaign_id=campaign.id))}
+    for item in data.CLAIMS_CONVERSATIONS:
+        occurred_at = clock.moment(item["days_ago"])
+        log_conversation(campaign, users[item["by"]], ConversationInput(
+            occurred_at=occurred_at,
+            channel=Channel[item["channel"]],
+            duration_minutes=item["minutes"],
+            subject=item["subject"],
+            summary=item["summary"],
+            attendees=[AttendeeInput(engagements[key], Stance[after] if after else None)
+                       for key, after in item["people"].items()],
+            objections=[ObjectionInput(engagements[key], themes[theme], statement)
+                        for key, theme, statement in item.get("objections", [])],
+            follow_ups=[FollowUpInput(description, occurred_at.date() + timedelta(days=due_in),
+                                      owner_id=users[owner].id, engagement=engagements[about])
+                        for description, due_in, owner, about, _done in item.get("follow_ups", [])],
+            key_message_ids=[messages[key].id for key in item.get("messages", [])],
+        ))
+    connect_names = {name for _key, name, *_rest in data.PEOPLE}
+    summary.second = campaign
+    summary.second_people = len(engagements)
+    summary.second_shared = sum(name in connect_names for _k, name, *_r in data.CLAIMS_PEOPLE)
 
 
 def unload_demo() -> bool:
-    """Delete the demo campaign with everything in it, its people and the demo users.
+    """Delete the demo campaigns with everything in them, their people and the demo users.
 
-    People who also take part in another campaign stay. Returns whether anything was
-    there to delete. The caller commits.
+    Returns whether anything was there to delete. The caller commits.
     """
-    campaign = demo_campaign()
-    found = campaign is not None
-    if campaign is not None:
-        _delete_campaign(campaign.id)
-    found |= _delete_orphan_demo_people()
+    found = False
+    for slug in (DEMO_SLUG, CLAIMS_SLUG):
+        campaign = demo_campaign(slug)
+        if campaign is not None:
+            found = True
+            _delete_campaign(campaign.id)
     found |= _delete_demo_users()
     db.session.expire_all()
     return found
@@ -292,9 +383,7 @@ def _delete_campaign(campaign_id: int) -> None:
     in_campaign = {model: db.select(model.id).where(model.campaign_id == campaign_id)
                    for model in (Briefing, Objection, ObjectionTheme, Conversation, Engagement)}
     people = list(db.session.scalars(
-        db.select(Engagement.stakeholder_id).where(Engagement.campaign_id == campaign_id)
-        .except_(db.select(Engagement.stakeholder_id).where(Engagement.campaign_id != campaign_id))
-    ))
+        db.select(Stakeholder.id).where(Stakeholder.campaign_id == campaign_id)))
     # Children before parents, so foreign keys hold at every step.
     execute(db.delete(Exposure).where(Exposure.campaign_id == campaign_id))
     execute(db.delete(BriefingAttendee).where(BriefingAttendee.briefing_id.in_(in_campaign[Briefing])))
@@ -324,17 +413,6 @@ def _delete_people(stakeholder_ids: list[int]) -> None:
     db.session.execute(db.update(Stakeholder).where(Stakeholder.reports_to_id.in_(stakeholder_ids))
                        .values(reports_to_id=None))
     db.session.execute(db.delete(Stakeholder).where(Stakeholder.id.in_(stakeholder_ids)))
-
-
-def _delete_orphan_demo_people() -> bool:
-    """Demo people left in no campaign at all (e.g. the campaign was deleted by hand)."""
-    orphans = list(db.session.scalars(
-        db.select(Stakeholder.id)
-        .where(Stakeholder.email.like(f"%@{data.ORGANISATION_DOMAIN}"))
-        .where(~db.exists().where(Engagement.stakeholder_id == Stakeholder.id))
-    ))
-    _delete_people(orphans)
-    return bool(orphans)
 
 
 def _delete_demo_users() -> bool:

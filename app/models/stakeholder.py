@@ -11,17 +11,23 @@ from app.models.enums import Level, Stance
 
 
 class Stakeholder(db.Model):
-    """A person; exists once across campaigns. Deleting archives their engagement: each
-    campaign decides for itself who is current."""
+    """A person as one campaign knows them: their details belong to that campaign, so the
+    same email in two campaigns is two records. Deleting archives their engagement."""
 
-    __table_args__ = (CheckConstraint("influence BETWEEN 1 AND 5", name="influence_range"),)
+    __table_args__ = (
+        CheckConstraint("influence BETWEEN 1 AND 5", name="influence_range"),
+        UniqueConstraint("campaign_id", "email"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The campaign this record belongs to; nothing about it is seen through another one.
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
     title: Mapped[str] = mapped_column(String(120), default="")
     department: Mapped[str] = mapped_column(String(80), default="", index=True)
     level: Mapped[Level] = mapped_column(enum_column(Level), index=True)
+    #: A stakeholder of the same campaign (the operations refuse anyone else).
     reports_to_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder.id"), index=True)
     influence: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -31,6 +37,7 @@ class Stakeholder(db.Model):
         remote_side=[id], back_populates="direct_reports"
     )
     direct_reports: Mapped[list["Stakeholder"]] = relationship(back_populates="reports_to")
+    #: Exactly one: the engagement in `campaign_id`.
     engagements: Mapped[list["Engagement"]] = relationship(back_populates="stakeholder")
 
     def __repr__(self) -> str:
@@ -49,7 +56,9 @@ class Engagement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
-    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholder.id"), index=True)
+    #: Unique: a stakeholder record has one engagement, in its own campaign.
+    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholder.id"), index=True,
+                                                unique=True)
     stance: Mapped[Stance] = mapped_column(enum_column(Stance), default=Stance.unknown)
     target_stance: Mapped[Stance] = mapped_column(enum_column(Stance), default=Stance.supporter)
     interest: Mapped[int] = mapped_column(default=3)

@@ -185,18 +185,6 @@ def plan_erasure(engagement: Engagement) -> ErasurePlan:
         raise PersonalDataError("This person's details were already erased.")
     person = engagement.stakeholder
     campaign_id = engagement.campaign_id
-    elsewhere = db.session.scalar(
-        db.select(db.func.count()).select_from(Engagement)
-        .where(Engagement.stakeholder_id == person.id, Engagement.campaign_id != campaign_id)
-    )
-    if elsewhere:
-        # Their record is shared with those campaigns: erasing it here would blank it there
-        # while their texts and history there stay. Each campaign answers for its own.
-        raise PersonalDataError(
-            f"{person.name} is also in {elsewhere} other campaign"
-            f"{'' if elsewhere == 1 else 's'} and their record is shared with "
-            f"{'it' if elsewhere == 1 else 'them'}: erasing it here would blank it there "
-            "too while their history there stayed. Nothing was erased.")
     plan = ErasurePlan(engagement, erased_name(person), erased_email(person))
     scrub = Scrubber(_known_names(person), plan.name)
 

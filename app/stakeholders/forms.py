@@ -65,9 +65,8 @@ class StakeholderForm(FlaskForm):
         super().__init__(*args, **kwargs)
         #: The engagement being edited; None on the new-person form.
         self.engagement = engagement
-        #: Set when the email belongs to someone in Groundswell who is not in this campaign.
-        self.existing_person = None
-        #: Set when the email belongs to someone already in this campaign.
+        #: Set when the email belongs to someone else in this campaign (other campaigns'
+        #: people are never looked at: the same email there is another record).
         self.existing_engagement = None
         #: The manager's stakeholder id once `reports_to` validated.
         self.reports_to_id = None
@@ -87,16 +86,12 @@ class StakeholderForm(FlaskForm):
         return self.engagement.stakeholder_id if self.engagement is not None else None
 
     def validate_email(self, field):
-        person = queries.person_by_email(field.data)
-        if person is None or person.id == self.stakeholder_id:
+        engagement = queries.engagement_by_email(g.campaign, field.data)
+        if engagement is None or engagement.stakeholder_id == self.stakeholder_id:
             return
-        engagement = queries.engagement_for(g.campaign, person.id)
-        if engagement is not None:
-            self.existing_engagement = engagement
-            raise ValidationError(f"{person.name} already has this email and is in this campaign.")
-        self.existing_person = person
+        self.existing_engagement = engagement
         raise ValidationError(
-            f"{person.name} already has this email in Groundswell but is not in this campaign."
+            f"{engagement.stakeholder.name} already has this email and is in this campaign."
         )
 
     def validate_reports_to(self, field):
@@ -105,11 +100,6 @@ class StakeholderForm(FlaskForm):
         current_manager = self.engagement.stakeholder.reports_to_id if self.engagement else None
         manager = queries.engagement_by_email(g.campaign, field.data)
         if manager is None:
-            # A reporting line set from another campaign stays valid while unchanged.
-            person = queries.person_by_email(field.data)
-            if person is not None and person.id == current_manager:
-                self.reports_to_id = person.id
-                return
             raise ValidationError("No one in this campaign has that email.")
         stakeholder = manager.stakeholder
         if manager.archived_at is not None and stakeholder.id != current_manager:

@@ -33,8 +33,10 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def email_taken(email: str, *, excluding: int | None = None) -> bool:
-    query = db.select(Stakeholder.id).where(db.func.lower(Stakeholder.email) == email.lower())
+def email_taken(campaign_id: int, email: str, *, excluding: int | None = None) -> bool:
+    """Whether someone else in this campaign has this email (other campaigns never count)."""
+    query = db.select(Stakeholder.id).where(Stakeholder.campaign_id == campaign_id,
+                                            db.func.lower(Stakeholder.email) == email.lower())
     if excluding is not None:
         query = query.where(Stakeholder.id != excluding)
     return db.session.scalar(query.limit(1)) is not None
@@ -59,10 +61,18 @@ def would_cycle(stakeholder_id: int | None, reports_to_id: int | None) -> bool:
     return found is not None
 
 
-def _check_person(values: dict, stakeholder_id: int | None) -> None:
-    if email_taken(values["email"], excluding=stakeholder_id):
-        raise StakeholderError("email", f"Someone with email {values['email']} already exists.")
+def _check_person(values: dict, stakeholder_id: int | None, campaign_id: int) -> None:
+    if email_taken(campaign_id, values["email"], excluding=stakeholder_id):
+        raise StakeholderError(
+            "email", f"Someone in this campaign already has the email {values['email']}."
+        )
     if values.get("reports_to_id") is not None:
+        manager_campaign = db.session.scalar(
+            db.select(Stakeholder.campaign_id).where(Stakeholder.id == values["reports_to_id"])
+        )
+        if manager_campaign != campaign_id:
+            # Said the same way whether the id exists elsewhere or nowhere.
+            raise StakeholderError("reports_to_id", "That manager is not in this campaign.")
         if values["reports_to_id"] == stakeholder_id or would_cycle(
             stakeholder_id, values["reports_to_id"]
         ):
@@ -74,18 +84,19 @@ def _check_person(values: dict, stakeholder_id: int | None) -> None:
 def add_stakeholder(
     campaign: Campaign, author, person: dict, engagement: dict | None = None
 ) -> Engagement:
-    """A new person, engaged in `campaign` (stance, target, interest, owner, joined_on)."""
+    """A new person in `campaign` (their record belongs to it) with their one engagement
+    there (stance, target, interest, owner, joined_on)."""
     person = {**person, "email": person["email"].strip().lower()}
-    _check_person(person, None)
-    stakeholder = Stakeholder(**person)
+    _check_person(person, None, campaign.id)
+    stakeholder = Stakeholder(**person, campaign_id=campaign.id)
     db.session.add(stakeholder)
     db.session.flush()
     audit.created(stakeholder, STAKEHOLDER_FIELDS, user=author, campaign_id=campaign.id,
                   stakeholder_id=stakeholder.id)
-    return join_campaign(campaign, stakeholder, author, **(engagement or {}))
+    return _engage(campaign, stakeholder, author, **(engagement or {}))
 
 
-def join_campaign(
+def _engage(
     campaign: Campaign,
     stakeholder: Stakeholder,
     author,
@@ -96,8 +107,8 @@ def join_campaign(
     owner_id: int | None = None,
     joined_on: date | None = None,
 ) -> Engagement:
-    """Bring an existing person into a campaign; their starting stance is the first history
-    entry."""
+    """A new person's engagement in their campaign; their starting stance is the first
+    history entry."""
     joined_on = joined_on or datetime.now(UTC).date()
     engagement = Engagement(
         campaign_id=campaign.id,
@@ -124,12 +135,13 @@ def join_campaign(
     return engagement
 
 
-def update_stakeholder(stakeholder: Stakeholder, author, person: dict, *, campaign_id=None) -> dict:
-    """Edit a person's details; returns {field: [old, new]} of what changed."""
+def update_stakeholder(stakeholder: Stakeholder, author, person: dict) -> dict:
+    """Edit a person's details in their campaign; returns {field: [old, new]} of what
+    changed. No other campaign sees the change: their record there is another row."""
     person = {**person, "email": person["email"].strip().lower()}
-    _check_person(person, stakeholder.id)
+    _check_person(person, stakeholder.id, stakeholder.campaign_id)
     changes = audit.apply_changes(stakeholder, person)
-    audit.record(stakeholder, "update", changes, user=author, campaign_id=campaign_id,
+    audit.record(stakeholder, "update", changes, user=author, campaign_id=stakeholder.campaign_id,
                  stakeholder_id=stakeholder.id)
     db.session.flush()
     return changes
@@ -430,25 +442,24 @@ def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[Im
         first_row.setdefault(email, row.row)
 
     emails = {row.person["email"] for row in rows if row.person["email"]}
-    taken = _existing(emails)
+    taken = _existing(campaign, emails)
     for row in rows:
         existing = taken.get(row.person["email"])
         if existing is not None:
-            where = "in this campaign" if campaign.id in existing[2] else "in Groundswell"
             problems.append(ImportProblem(row.row, "email", f"{existing[1]} already has this "
-                                          f"email {where}."))
+                                          "email in this campaign."))
 
     managers = {row.reports_to_email for row in rows if row.reports_to_email} - emails
-    known = _existing(managers)
+    known = _existing(campaign, managers)
     for row in rows:
         manager = row.reports_to_email
         if manager is None or manager in emails:
             continue
         found = known.get(manager)
-        if found is None or campaign.id not in found[2]:
+        if found is None:
             problems.append(ImportProblem(row.row, "reports_to_email", f"No one in this campaign "
                                           f"or in this file has the email “{manager}”."))
-        elif campaign.id in found[3]:
+        elif found[2]:
             problems.append(ImportProblem(row.row, "reports_to_email",
                                           f"{found[1]} is archived; pick someone current."))
         else:
@@ -469,24 +480,22 @@ def _unreadable(reader, error: csv.Error) -> ImportProblem:
                          f"read ({error}); check the quotes and cell sizes near this line.")
 
 
-def _existing(emails: set[str]) -> dict[str, tuple[int, str, set[int], set[int]]]:
-    """People with these lower-case emails: id, name, the ids of their campaigns and of
-    those that archived them; chunked queries."""
-    found: dict[str, tuple[int, str, set[int], set[int]]] = {}
+def _existing(campaign: Campaign, emails: set[str]) -> dict[str, tuple[int, str, bool]]:
+    """This campaign's people with these lower-case emails: id, name and whether archived
+    here; chunked queries. Other campaigns' people are never matched."""
+    found: dict[str, tuple[int, str, bool]] = {}
     ordered = sorted(emails)
     for start in range(0, len(ordered), 500):
         rows = db.session.execute(
             db.select(Stakeholder.id, Stakeholder.name, db.func.lower(Stakeholder.email),
-                      Engagement.campaign_id, Engagement.archived_at)
-            .outerjoin(Engagement, Engagement.stakeholder_id == Stakeholder.id)
-            .where(db.func.lower(Stakeholder.email).in_(ordered[start:start + 500]))
+                      Engagement.archived_at)
+            .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)
+            .where(Stakeholder.campaign_id == campaign.id,
+                   Engagement.campaign_id == campaign.id,
+                   db.func.lower(Stakeholder.email).in_(ordered[start:start + 500]))
         )
-        for person_id, name, email, campaign_id, archived_at in rows:
-            entry = found.setdefault(email, (person_id, name, set(), set()))
-            if campaign_id is not None:
-                entry[2].add(campaign_id)
-                if archived_at is not None:
-                    entry[3].add(campaign_id)
+        for person_id, name, email, archived_at in rows:
+            found[email] = (person_id, name, archived_at is not None)
     return found
 
 

@@ -247,13 +247,13 @@ def export_rows(campaign: Campaign, filters: ListFilters):
     return db.session.execute(query)
 
 
-def departments(campaign: Campaign | None = None) -> list[str]:
-    """Department names in use (in a campaign, or across Groundswell), alphabetical."""
-    query = db.select(Stakeholder.department).where(Stakeholder.department != "").distinct()
-    if campaign is not None:
-        query = query.join(Engagement, Engagement.stakeholder_id == Stakeholder.id).where(
-            Engagement.campaign_id == campaign.id
-        )
+def departments(campaign: Campaign) -> list[str]:
+    """Department names in use in a campaign, alphabetical."""
+    query = (
+        db.select(Stakeholder.department)
+        .where(Stakeholder.campaign_id == campaign.id, Stakeholder.department != "")
+        .distinct()
+    )
     return sorted(db.session.scalars(query.limit(500)), key=str.lower)
 
 
@@ -283,13 +283,6 @@ def engagement_by_email(campaign: Campaign, email: str) -> Engagement | None:
             db.func.lower(Stakeholder.email) == email.strip().lower(),
         )
         .options(contains_eager(Engagement.stakeholder))
-    )
-
-
-def person_by_email(email: str) -> Stakeholder | None:
-    """The person with this email (any case) anywhere in Groundswell."""
-    return db.session.scalar(
-        db.select(Stakeholder).where(db.func.lower(Stakeholder.email) == email.strip().lower())
     )
 
 
@@ -452,7 +445,7 @@ def network(engagement: Engagement) -> Network:
             db.and_(here.stakeholder_id == Stakeholder.id,
                     here.campaign_id == engagement.campaign_id),
         )
-        .where(who)
+        .where(who, Stakeholder.campaign_id == engagement.campaign_id)
         # The manager first, so the cap below only ever cuts reports.
         .order_by((Stakeholder.id == person.reports_to_id).desc(),
                   db.func.lower(Stakeholder.name), Stakeholder.id)
@@ -555,10 +548,12 @@ class AuditRow:
     changes: list[tuple[str, str, str]]
 
 
-def audit_rows(trail: list[AuditEvent]) -> list[AuditRow]:
+def audit_rows(trail: list[AuditEvent], campaign: Campaign) -> list[AuditRow]:
     """Audit events made readable: ids become names, enum names labels, ISO times local.
 
-    Three lookups (users, people, themes) whatever the length of the trail.
+    Three lookups (users, people, themes) whatever the length of the trail. Only people
+    and themes of `campaign` are named: an id from before people belonged to campaigns
+    may point at another campaign's record, which shows as a number.
     """
     from app.formatting import format_date, format_datetime
 
@@ -576,8 +571,10 @@ def audit_rows(trail: list[AuditEvent]) -> list[AuditRow]:
     for key, model, label in (("users", User, User.name), ("people", Stakeholder, Stakeholder.name),
                               ("themes", ObjectionTheme, ObjectionTheme.name)):
         if wanted[key]:
-            names[key] = dict(db.session.execute(
-                db.select(model.id, label).where(model.id.in_(wanted[key]))).all())
+            query = db.select(model.id, label).where(model.id.in_(wanted[key]))
+            if model is not User:
+                query = query.where(model.campaign_id == campaign.id)
+            names[key] = dict(db.session.execute(query).all())
 
     def shown(field_name: str, value) -> str:
         if value is None or value == "":

@@ -29,7 +29,6 @@ from app.stakeholders.operations import (
     add_stakeholder,
     archive_engagement,
     import_people,
-    join_campaign,
     read_import,
     restore_engagement,
     update_engagement,
@@ -131,14 +130,15 @@ def _render_form(form: StakeholderForm, engagement: Engagement | None, status: i
         "stakeholders/form.html",
         form=form,
         engagement=engagement,
-        departments=queries.departments(),
+        departments=queries.departments(g.campaign),
     ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Role.champion)
 def new():
-    """Add a person to Groundswell and to this campaign."""
+    """Add a person to this campaign: their record is this campaign's own, whoever else in
+    Groundswell has the same email."""
     form = StakeholderForm()
     if request.method == "GET" and any(choice.value == str(current_user.id)
                                        for choice in form.owner_id.choices):
@@ -180,8 +180,7 @@ def edit(stakeholder_id: int):
         form = StakeholderForm(engagement=engagement)
     if form.validate_on_submit():
         try:
-            update_stakeholder(person, current_user, form.person_values(),
-                               campaign_id=g.campaign.id)
+            update_stakeholder(person, current_user, form.person_values())
             update_engagement(engagement, current_user, form.engagement_values(),
                               reason=form.stance_reason.data or "")
         except StakeholderError as error:
@@ -198,28 +197,6 @@ def _field_error(form: StakeholderForm, error: StakeholderError) -> None:
     """Show an operation's refusal on the field it concerns."""
     field = {"reports_to_id": "reports_to"}.get(error.field, error.field)
     getattr(form, field, form.name).errors.append(str(error))
-
-
-@bp.post("/<int:stakeholder_id>/join")
-@requires(Role.champion)
-def join(stakeholder_id: int):
-    """Bring someone already in Groundswell into this campaign; the form carries their email.
-
-    Ids are guessable and the person may belong to other campaigns only: asking for the
-    email (which the add form matched first) keeps a champion from copying everyone in
-    Groundswell into their campaign by counting through ids.
-    """
-    person = db.session.get(Stakeholder, stakeholder_id)
-    email = request.form.get("email", "").strip().lower()
-    if person is None or not email or email != person.email.lower():
-        abort(404)
-    if queries.engagement_for(g.campaign, stakeholder_id) is not None:
-        flash(f"{person.name} is already in this campaign.", "info")
-        return redirect(url_for(".show", stakeholder_id=stakeholder_id))
-    join_campaign(g.campaign, person, current_user)
-    db.session.commit()
-    flash(f"Added {person.name} to this campaign. Set where they stand.", "success")
-    return redirect(url_for(".edit", stakeholder_id=stakeholder_id))
 
 
 @bp.post("/<int:stakeholder_id>/archive")
@@ -268,7 +245,7 @@ def show(stakeholder_id: int):
         trail, trail_truncated = queries.audit_trail(
             engagement, queries.FULL_HISTORY_LIMIT if full else queries.AUDIT_LIMIT
         )
-        context.update(trail=queries.audit_rows(trail), trail_truncated=trail_truncated)
+        context.update(trail=queries.audit_rows(trail, g.campaign), trail_truncated=trail_truncated)
     return render_template("stakeholders/show.html", **context)
 
 

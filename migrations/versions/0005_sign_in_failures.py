@@ -1,7 +1,7 @@
 """failed sign-ins are counted in the database, per email typed and per client address
 
 Revision ID: 0005_sign_in_failures
-Revises: 0003
+Revises: 0004_people_per_campaign
 Create Date: 2026-12-01 05:20:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 import app.models.base
 
 revision = "0005_sign_in_failures"
-down_revision = "0003"
+down_revision = "0004_people_per_campaign"
 branch_labels = None
 depends_on = None
 
