@@ -20,7 +20,7 @@ BROWSERS = (
     (r"Chrome/|CriOS/|Chromium/", "Chrome"),
     (r"Safari/", "Safari"),
     (r"^curl/", "curl"),
-    (r"^python-", "a Python script"),
+    (r"^python", "A Python script"),
 )
 SYSTEMS = (
     (r"iPhone", "an iPhone"),
@@ -35,7 +35,8 @@ SYSTEMS = (
 
 def device_name(user_agent: str) -> str:
     """'Firefox on Windows', 'Safari on an iPhone'... from a User-Agent header."""
-    browser = next((name for pattern, name in BROWSERS if re.search(pattern, user_agent)), None)
+    browser = next((name for pattern, name in BROWSERS if re.search(pattern, user_agent, re.I)),
+                   None)
     system = next((name for pattern, name in SYSTEMS if re.search(pattern, user_agent)), None)
     if browser and system:
         return f"{browser} on {system}"
