@@ -31,6 +31,7 @@ def _page(password_form=None, timezone_form=None, status=200):
 
 @bp.get("")
 def index():
+    """Your password, where you are signed in, your time zone."""
     return _page()
 
 
@@ -56,9 +57,9 @@ def password():
             remember = operations.rotate_session(user)
             db.session.commit()
             login_user(user, remember=remember)
-            others = f" {ended} other {'session' if ended == 1 else 'sessions'} signed out." \
-                if ended else ""
-            flash(f"Your password is changed.{others}", "success")
+            flash("Your password is changed." + (
+                f" {ended} other {'session' if ended == 1 else 'sessions'} signed out."
+                if ended else ""), "success")
             return redirect(url_for("account.index"))
     return _page(password_form=form, status=400)
 
