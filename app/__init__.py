@@ -17,6 +17,7 @@ from app.extensions import bootstrap, csrf, db, login_manager, migrate
 #: `blueprints`); its `cli` module, if any, a tuple `commands` of click commands.
 FEATURES = (
     "auth",
+    "account",
     "main",
     "campaigns",
     "stakeholders",

@@ -1,4 +1,4 @@
-"""Users: creation, sign-in checks, disabling."""
+"""Users: creation, sign-in checks, passwords, disabling."""
 
 import secrets
 from functools import cache
@@ -6,8 +6,11 @@ from functools import cache
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import audit
+from app.auth.passwords import normalise
+from app.auth.sessions import end_sessions
 from app.extensions import db
-from app.models import Role, User
+from app.models import Role, User, UserSession
 from app.models.base import utcnow
 
 
@@ -20,8 +23,8 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, name: str, role: Role, password: str) -> User:
-    """A new user with a hashed password; refuses bad emails and names, duplicates and short
-    passwords."""
+    """A new user with a hashed password; refuses bad emails and names, duplicates and
+    passwords the policy refuses (app/auth/passwords.py)."""
     email, name = email.strip().lower(), name.strip()
     if len(email) > 254:
         raise UserError("The email is longer than 254 characters.")
@@ -55,9 +58,24 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
         # Hash anyway: a quick answer would tell which emails have an account.
-        check_password_hash(_stand_in_hash(), password)
+        check_password_hash(_stand_in_hash(), normalise(password))
         return None
     if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
     return user
+
+
+def replace_password(user: User, password: str, *, by: User | None,
+                     keep: UserSession | None = None) -> int:
+    """Give `user` a new password and end every session of theirs but `keep`; audited on
+    the user (without the password) as done by `by` (None: from the shell). Raises
+    UserError with the policy's words for a refused password; returns the sessions ended."""
+    try:
+        user.set_password(password)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    ended = end_sessions(user, keep=keep)
+    audit.record(user, "password", {"password": [None, "changed"], "sessions_ended": [None, ended]},
+                 user=by)
+    return ended

@@ -7,11 +7,12 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth.passwords import MIN_PASSWORD_LENGTH, check_policy, normalise
 from app.extensions import db
 from app.models.base import UTCDateTime, enum_column, utcnow
 from app.models.enums import Role
 
-MIN_PASSWORD_LENGTH = 12
+__all__ = ["MIN_PASSWORD_LENGTH", "User", "UserSession"]
 
 
 class User(UserMixin, db.Model):
@@ -51,12 +52,24 @@ class User(UserMixin, db.Model):
         return self.role is Role.admin
 
     def set_password(self, password: str) -> None:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.")
-        self.password_hash = generate_password_hash(password)
+        """Hash `password`, normalised; ValueError (PasswordRefused) with the reason if the
+        password policy (app/auth/passwords.py) refuses it."""
+        self.password_hash = generate_password_hash(check_policy(password))
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        """Whether `password`, in any Unicode form, is this user's.
+
+        Hashes made before passwords were normalised are of the text as typed then: that
+        text still matches, and the hash is replaced by one of the normalised form (the
+        caller commits), so any form of the password signs in from then on.
+        """
+        normalised = normalise(password)
+        if check_password_hash(self.password_hash, normalised):
+            return True
+        if normalised != password and check_password_hash(self.password_hash, password):
+            self.password_hash = generate_password_hash(normalised)
+            return True
+        return False
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -1,0 +1,1 @@
+"""The Account page: a signed-in user's own password, sign-in sessions and time zone."""
