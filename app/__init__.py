@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.config import Config
-from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from app.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
 
 #: Feature packages. A feature's `views` module has a blueprint `bp` (or a tuple
 #: `blueprints`); its `cli` module, if any, a tuple `commands` of click commands.
@@ -26,6 +26,7 @@ FEATURES = (
     "briefings",
     "dashboard",
     "demo",
+    "users",
 )
 
 #: Scripts, fonts, images and requests come from this app alone, so injected markup cannot
@@ -84,6 +85,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
@@ -119,7 +121,8 @@ def register_blueprints(app: Flask) -> None:
             app.register_blueprint(blueprint)
 
     # Everything needs a signed-in user except what is marked public.
-    public = {"auth.login", "main.healthz", "static", "bootstrap.static"}
+    public = {"auth.login", "main.healthz", "static", "bootstrap.static",
+              "account_links.welcome", "account_links.reset"}
 
     @app.before_request
     def require_login():

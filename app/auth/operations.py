@@ -19,9 +19,14 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).filter_by(email=email.strip().lower()))
 
 
-def create_user(email: str, name: str, role: Role, password: str) -> User:
-    """A new user with a hashed password; refuses bad emails and names, duplicates and short
-    passwords."""
+#: The password_hash of an invited user who has not chosen a password yet: no password
+#: matches it, so the account cannot sign in until its invitation link is used.
+NO_PASSWORD = ""
+
+
+def new_user(email: str, name: str, role: Role) -> User:
+    """A user not yet in the session and without a password; refuses bad emails and names
+    and duplicates."""
     email, name = email.strip().lower(), name.strip()
     if len(email) > 254:
         raise UserError("The email is longer than 254 characters.")
@@ -35,7 +40,13 @@ def create_user(email: str, name: str, role: Role, password: str) -> User:
         raise UserError("The name is longer than 120 characters.")
     if find_user(email) is not None:
         raise UserError(f"A user with email {email} already exists.")
-    user = User(email=email, name=name, role=role)
+    return User(email=email, name=name, role=role, password_hash=NO_PASSWORD)
+
+
+def create_user(email: str, name: str, role: Role, password: str) -> User:
+    """A new user with a hashed password; refuses bad emails and names, duplicates and short
+    passwords."""
+    user = new_user(email, name, role)
     try:
         user.set_password(password)
     except ValueError as error:
