@@ -8,7 +8,6 @@ from app.briefings.builder import build_briefing  # noqa: F401  (the briefing fe
 from app.dashboard import summary
 from app.demo.operations import demo_campaign, load_demo
 from app.extensions import db
-from app.users.operations import LINK_ENDPOINTS, issue_link
 from app.models import (
     Briefing,
     Conversation,
@@ -21,6 +20,7 @@ from app.models import (
     Stakeholder,
     User,
 )
+from app.users.operations import LINK_ENDPOINTS, issue_link
 from tests.conftest import login
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b", re.I)

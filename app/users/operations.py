@@ -190,7 +190,7 @@ def use_link(link: AccountToken, password: str) -> User:
     ended = end_sessions(user)
     user.last_login_at = now
     action = "accept_invite" if link.purpose is TokenPurpose.invite else "reset_password"
-    audit.record(user, action, {"sessions_ended": [None, ended]}, user=user)
+    audit.record(user, action, {"sessions_ended": [None, ended]} if ended else {}, user=user)
     db.session.flush()
     return user
 

@@ -226,9 +226,10 @@ def _set_password(token: str, purpose: TokenPurpose, template: str):
             status = 400
         else:
             # Whoever was signed in on this browser is signed out; then a fresh session.
-            previous = current_session()
-            if previous is not None and previous.user_id != user.id:
-                end_session(previous)
+            if current_user.is_authenticated:  # loads the browser's session, if any
+                previous = current_session()
+                if previous is not None and previous.user_id != user.id:
+                    end_session(previous)
             session.clear()
             start_session(user, remember=False)
             db.session.commit()
