@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config
-from app.extensions import bootstrap, csrf, db, login_manager, migrate
+from app.extensions import bootstrap, csrf, db, login_manager, mail, migrate
 
 #: Feature packages. A feature's `views` module has a blueprint `bp` (or a tuple
 #: `blueprints`); its `cli` module, if any, a tuple `commands` of click commands.
@@ -29,6 +29,7 @@ FEATURES = (
     "dashboard",
     "demo",
     "personal_data",
+    "users",
 )
 
 #: Scripts, fonts, images and requests come from this app alone, so injected markup cannot
@@ -90,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
@@ -125,7 +127,8 @@ def register_blueprints(app: Flask) -> None:
             app.register_blueprint(blueprint)
 
     # Everything needs a signed-in user except what is marked public.
-    public = {"auth.login", "main.healthz", "static", "bootstrap.static"}
+    public = {"auth.login", "main.healthz", "static", "bootstrap.static",
+              "account_links.welcome", "account_links.reset"}
 
     @app.before_request
     def require_login():

@@ -49,3 +49,15 @@ class Config:
     #: Wall-clock limit for one PDF render; a runaway input fails with a clear error.
     PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "60"))
     PDF_MAX_HTML_BYTES = int(os.environ.get("PDF_MAX_HTML_BYTES", str(5 * 1024 * 1024)))
+    #: The address people open Groundswell at, e.g. https://groundswell.example.org: invite
+    #: and reset links made on the command line or sent by email start with it.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
+    #: Invite and reset links are emailed only when MAIL_SERVER is set (Flask-Mailman, SMTP).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "groundswell@localhost")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))

@@ -20,6 +20,7 @@ from app.models import (
     Stakeholder,
     User,
 )
+from app.users.operations import LINK_ENDPOINTS, issue_link
 from tests.conftest import login
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b", re.I)
@@ -65,6 +66,14 @@ def _urls(app, campaign):
     }
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint.endswith("static"):
+            continue
+        link_purposes = {endpoint: purpose for purpose, endpoint in LINK_ENDPOINTS.items()}
+        if rule.endpoint in link_purposes:
+            # A link's token is known only when the link is made: a fresh one per page.
+            token = issue_link(db.session.get(User, values["user_id"]),
+                               link_purposes[rule.endpoint], None)
+            db.session.commit()
+            yield rule.endpoint, rule.build({"token": token})[1]
             continue
         if rule.endpoint == "dashboard.export":
             for table in summary.CSV_TABLES:

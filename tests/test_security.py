@@ -2,7 +2,9 @@
 
 import pytest
 
-PUBLIC = {"auth.login", "main.healthz", "static", "bootstrap.static"}
+PUBLIC = {"auth.login", "main.healthz", "static", "bootstrap.static",
+          # The invitation and reset links: the token in the URL is the credential.
+          "account_links.welcome", "account_links.reset"}
 
 
 def _routes(app):

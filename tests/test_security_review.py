@@ -43,6 +43,7 @@ class Records:
             "message_id": self.message_id, "risk_id": self.risk_id,
             "landmine_id": self.landmine_id, "briefing_id": self.briefing_id,
             "user_id": self.user_id, "table": "levels", "cs_slug": cs_slug,
+            "token": "no-such-link",
         }
 
 

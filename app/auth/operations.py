@@ -22,9 +22,14 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).filter_by(email=email.strip().lower()))
 
 
-def create_user(email: str, name: str, role: Role, password: str) -> User:
-    """A new user with a hashed password; refuses bad emails and names, duplicates and
-    passwords the policy refuses (app/auth/passwords.py)."""
+#: The password_hash of an invited user who has not chosen a password yet: no password
+#: matches it, so the account cannot sign in until its invitation link is used.
+NO_PASSWORD = ""
+
+
+def new_user(email: str, name: str, role: Role) -> User:
+    """A user not yet in the session and without a password; refuses bad emails and names
+    and duplicates."""
     email, name = email.strip().lower(), name.strip()
     if len(email) > 254:
         raise UserError("The email is longer than 254 characters.")
@@ -38,7 +43,13 @@ def create_user(email: str, name: str, role: Role, password: str) -> User:
         raise UserError("The name is longer than 120 characters.")
     if find_user(email) is not None:
         raise UserError(f"A user with email {email} already exists.")
-    user = User(email=email, name=name, role=role)
+    return User(email=email, name=name, role=role, password_hash=NO_PASSWORD)
+
+
+def create_user(email: str, name: str, role: Role, password: str) -> User:
+    """A new user with a hashed password; refuses bad emails and names, duplicates and short
+    passwords."""
+    user = new_user(email, name, role)
     try:
         user.set_password(password)
     except ValueError as error:
@@ -56,8 +67,9 @@ def _stand_in_hash() -> str:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = find_user(email)
-    if user is None:
-        # Hash anyway: a quick answer would tell which emails have an account.
+    if user is None or user.password_hash == NO_PASSWORD:
+        # Hash anyway: a quick answer would tell which emails have an account (or an
+        # invitation not yet accepted).
         check_password_hash(_stand_in_hash(), normalise(password))
         return None
     if not user.check_password(password) or not user.active:

@@ -21,15 +21,17 @@ from app.models.enums import (
     RiskStatus,
     Role,
     Stance,
+    TokenPurpose,
 )
 from app.models.objection import Objection, ObjectionEvent, ObjectionTheme, PlaybookResponse
 from app.models.sign_in import SignInFailure
 from app.models.stakeholder import Engagement, Stakeholder, StanceChange
-from app.models.user import MIN_PASSWORD_LENGTH, User, UserSession
+from app.models.user import MIN_PASSWORD_LENGTH, AccountToken, User, UserSession
 
 __all__ = [
     "GOALS",
     "MIN_PASSWORD_LENGTH",
+    "AccountToken",
     "AuditEvent",
     "Briefing",
     "BriefingAttendee",
@@ -59,6 +61,7 @@ __all__ = [
     "Stakeholder",
     "Stance",
     "StanceChange",
+    "TokenPurpose",
     "User",
     "UserSession",
 ]

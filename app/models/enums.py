@@ -121,6 +121,13 @@ class RiskStatus(LabelledEnum):
         return self.value.capitalize()
 
 
+class TokenPurpose(LabelledEnum):
+    """What a one-time account link is for."""
+
+    invite = "invite"
+    reset = "reset"
+
+
 #: The six goals a campaign can pick from (DESIGN.md); a campaign may also write its own.
 GOALS = [
     "Give people a shared space to connect",

@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.auth.passwords import MIN_PASSWORD_LENGTH, check_policy, normalise
 from app.extensions import db
 from app.models.base import UTCDateTime, enum_column, utcnow
-from app.models.enums import Role
+from app.models.enums import Role, TokenPurpose
 
 __all__ = ["MIN_PASSWORD_LENGTH", "User", "UserSession"]
 
@@ -96,3 +96,28 @@ class UserSession(db.Model):
     address: Mapped[str] = mapped_column(String(64), default="")
 
     user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class AccountToken(db.Model):
+    """A one-time link an admin hands out: `invite` lets a new user set their first password,
+    `reset` lets someone who forgot theirs set a new one.
+
+    Only the SHA-256 of the token is stored, so the database cannot be read for a working
+    link. A link is good once, until `expires_at`, and only while it is the user's newest.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(enum_column(TokenPurpose, length=12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set when the link sets a password; it then opens nothing.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The admin who made the link; None from the command line.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
