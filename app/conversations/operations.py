@@ -19,7 +19,7 @@ from app.models import (
     StanceChange,
 )
 from app.objections.operations import raise_objection
-from app.stakeholders.operations import change_stance, standings
+from app.stakeholders.operations import change_stance, relink_stance_history, standings
 
 CONVERSATION_FIELDS = ("occurred_at", "channel", "duration_minutes", "subject", "summary")
 
@@ -197,6 +197,8 @@ def _redate(conversation: Conversation, author) -> None:
         ).all()
     )
     moved = {move.engagement_id for move in moves}
+    # The moves now sit elsewhere in each history: their neighbours' from_stance follows.
+    relinked = relink_stance_history(moved)
     for attendee in conversation.attendees:
         engagement = attendee.engagement
         engagement.last_contact_at = latest_contact.get(engagement.id)
@@ -208,6 +210,7 @@ def _redate(conversation: Conversation, author) -> None:
                 .limit(1)
             )
             stance_changes = audit.apply_changes(engagement, {"stance": latest})
+            stance_changes.update(relinked.get(engagement.id, {}))
             if stance_changes:
                 stance_changes["reason"] = [None, "Conversation re-dated"]
             audit.record(engagement, "update", stance_changes, user=author,

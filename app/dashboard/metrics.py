@@ -640,16 +640,13 @@ def movement(scope: Scope) -> list[Week]:
 
 
 def _moves_by_week(scope: Scope, end: datetime) -> dict[int, tuple[int, int]]:
-    """Moves toward and away from support per campaign week, from the stance history."""
-    previous = func.lag(StanceChange.to_stance, type_=StanceChange.to_stance.type).over(
-        partition_by=StanceChange.engagement_id,
-        order_by=(StanceChange.changed_at, StanceChange.id),
-    )
+    """Moves toward and away from support per campaign week, from the stance history
+    (each move's stored from_stance is the move before it: change_stance keeps it so)."""
     history = (
         db.select(
             StanceChange.changed_at,
             StanceChange.to_stance,
-            previous.label("from_stance"),
+            StanceChange.from_stance,
             Engagement.joined_on,
             Engagement.archived_at,
         )

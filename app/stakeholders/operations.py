@@ -205,8 +205,10 @@ def change_stance(
     """Record a move to `to_stance` at `at` (back-dating allowed).
 
     The engagement's current stance is then the latest move by date, so a back-dated
-    entry never overrides a newer one. Returns None when the stance did not change.
-    A caller that already holds the person's `standing` at `at` passes it along.
+    entry never overrides a newer one, and the move just after a back-dated one now starts
+    from `to_stance` (its stored `from_stance` is rewritten and audited): every move's
+    `from_stance` is the `to_stance` of the move before it. Returns None when the stance
+    did not change. A caller that already holds the person's `standing` at `at` passes it.
     """
     at = at or datetime.now(UTC)
     if standing is None:
@@ -214,6 +216,8 @@ def change_stance(
     before, current = standing.at_moment, standing.since or to_stance
     if before is to_stance:
         return None
+    # Before the new move exists, so the query's autoflush has nothing half-built to write.
+    relinked = _relink_next_move(engagement, at, to_stance) if standing.since else {}
     change = StanceChange(
         engagement=engagement,
         from_stance=before,
@@ -225,6 +229,7 @@ def change_stance(
     )
     db.session.add(change)
     changes = audit.apply_changes(engagement, {"stance": current})
+    changes.update(relinked)
     changes["stance_change"] = [audit.jsonable(before), to_stance.name]
     changes["at"] = [None, at.isoformat()]
     if reason:
@@ -232,6 +237,50 @@ def change_stance(
     audit.record(engagement, "update", changes, user=author,
                  stakeholder_id=engagement.stakeholder_id)
     return change
+
+
+def _relink_next_move(engagement: Engagement, at: datetime, to_stance: Stance) -> dict:
+    """A move inserted at `at` behind a later one: that next move now starts from
+    `to_stance`. Returns the audit entry {"next_move_from": [old, new]} if it changed."""
+    following = db.session.scalars(
+        db.select(StanceChange)
+        .where(StanceChange.engagement_id == engagement.id, StanceChange.changed_at > at)
+        .order_by(StanceChange.changed_at, StanceChange.id)
+        .limit(1)
+    ).first()
+    if following is None or following.from_stance is to_stance:
+        return {}
+    old = following.from_stance
+    following.from_stance = to_stance
+    return {"next_move_from": [audit.jsonable(old), to_stance.name]}
+
+
+def relink_stance_history(engagement_ids) -> dict[int, dict]:
+    """Rewrite the stored `from_stance` of the given people's moves so each is the
+    `to_stance` of the move before it (by date, then id; None for the first), as after a
+    conversation is re-dated. One statement reads the histories. Returns, per engagement
+    whose chain changed, the audit entry {"move_from": [[move id, old, new], ...]}."""
+    ids = list(engagement_ids)
+    if not ids:
+        return {}
+    moves = db.session.scalars(
+        db.select(StanceChange)
+        .where(StanceChange.engagement_id.in_(ids))
+        .order_by(StanceChange.engagement_id, StanceChange.changed_at, StanceChange.id)
+    )
+    rewritten: dict[int, dict] = {}
+    previous: StanceChange | None = None
+    for move in moves:
+        same_person = previous is not None and previous.engagement_id == move.engagement_id
+        before = previous.to_stance if same_person else None
+        if move.from_stance is not before:
+            entry = rewritten.setdefault(move.engagement_id, {"move_from": []})
+            entry["move_from"].append(
+                [move.id, audit.jsonable(move.from_stance), audit.jsonable(before)]
+            )
+            move.from_stance = before
+        previous = move
+    return rewritten
 
 
 def update_engagement(engagement: Engagement, author, values: dict, *, reason: str = "") -> dict:
