@@ -47,7 +47,7 @@ def dashboard_moves(client, campaign) -> tuple[int, int]:
 
 
 def test_a_back_dated_conversation_between_two_moves_relinks_the_chain(
-        as_champion, campaign, users):
+        as_champion, as_lead, campaign, users):
     champion = users["champion"]
     ann = person(campaign, champion, "Ann Archer", stance=Stance.sceptic)
     now = datetime.now(UTC)
@@ -72,18 +72,25 @@ def test_a_back_dated_conversation_between_two_moves_relinks_the_chain(
     ]
     db.session.refresh(ann)
     assert ann.stance is Stance.neutral
+    later_move = db.session.scalar(db.select(StanceChange).where(
+        StanceChange.engagement_id == ann.id, StanceChange.to_stance == Stance.neutral))
     rewrite = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.entity_type == "engagement",
-                                    AuditEvent.entity_id == ann.id)
+        db.select(AuditEvent).where(AuditEvent.entity_type == "stance_change",
+                                    AuditEvent.entity_id == later_move.id)
     ).all()
-    assert any(event.changes.get("next_move_from") == ["supporter", "blocker"]
-               for event in rewrite)
+    assert [(event.changes, event.user_id, event.stakeholder_id) for event in rewrite] == [
+        ({"from_stance": ["supporter", "blocker"]}, champion.id, ann.stakeholder_id)]
 
     # The person's page: the same moves, newest first (no "Supporter → Neutral" any more).
     html = as_champion.get(
         f"/campaigns/{campaign.slug}/stakeholders/{ann.stakeholder_id}").get_data(as_text=True)
     assert page_moves(html) == [("Blocker", "Neutral"), ("Supporter", "Blocker"),
                                 ("Sceptic", "Supporter")]
+
+    # The audit trail (leads see it) says which move was rewritten, by whom, old and new.
+    trail = re.sub(r"<[^>]+>", "", as_lead.get(
+        f"/campaigns/{campaign.slug}/stakeholders/{ann.stakeholder_id}").get_data(as_text=True))
+    assert re.search(r"Stance move.*?moved from:\s*Supporter\s*→\s*Blocker", trail, re.S)
 
     # The dashboard: up to supporter, down to blocker, up to neutral.
     assert dashboard_moves(as_champion, campaign) == (2, 1)
@@ -106,3 +113,8 @@ def test_re_dating_a_conversation_relinks_both_places_in_the_chain(campaign, use
                                  (Stance.neutral, Stance.supporter)]
     db.session.refresh(ann)
     assert ann.stance is Stance.supporter
+    rewrites = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.entity_type == "stance_change").order_by(AuditEvent.entity_id)).all()
+    assert [event.changes["from_stance"] for event in rewrites] == [
+        ["sceptic", "neutral"], ["supporter", "sceptic"]]  # the re-dated move, then the other
+    assert {event.user_id for event in rewrites} == {champion.id}

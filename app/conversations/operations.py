@@ -198,7 +198,8 @@ def _redate(conversation: Conversation, author) -> None:
     )
     moved = {move.engagement_id for move in moves}
     # The moves now sit elsewhere in each history: their neighbours' from_stance follows.
-    relinked = relink_stance_history(moved)
+    relink_stance_history((attendee.engagement for attendee in conversation.attendees
+                           if attendee.engagement_id in moved), author)
     for attendee in conversation.attendees:
         engagement = attendee.engagement
         engagement.last_contact_at = latest_contact.get(engagement.id)
@@ -210,7 +211,6 @@ def _redate(conversation: Conversation, author) -> None:
                 .limit(1)
             )
             stance_changes = audit.apply_changes(engagement, {"stance": latest})
-            stance_changes.update(relinked.get(engagement.id, {}))
             if stance_changes:
                 stance_changes["reason"] = [None, "Conversation re-dated"]
             audit.record(engagement, "update", stance_changes, user=author,

@@ -216,8 +216,9 @@ def change_stance(
     before, current = standing.at_moment, standing.since or to_stance
     if before is to_stance:
         return None
-    # Before the new move exists, so the query's autoflush has nothing half-built to write.
-    relinked = _relink_next_move(engagement, at, to_stance) if standing.since else {}
+    if standing.since is not None:
+        # Before the new move exists, so the query's autoflush has nothing half-built to write.
+        _relink_next_move(engagement, at, to_stance, author)
     change = StanceChange(
         engagement=engagement,
         from_stance=before,
@@ -229,7 +230,6 @@ def change_stance(
     )
     db.session.add(change)
     changes = audit.apply_changes(engagement, {"stance": current})
-    changes.update(relinked)
     changes["stance_change"] = [audit.jsonable(before), to_stance.name]
     changes["at"] = [None, at.isoformat()]
     if reason:
@@ -239,48 +239,44 @@ def change_stance(
     return change
 
 
-def _relink_next_move(engagement: Engagement, at: datetime, to_stance: Stance) -> dict:
+def _relink_next_move(engagement: Engagement, at: datetime, to_stance: Stance, author) -> None:
     """A move inserted at `at` behind a later one: that next move now starts from
-    `to_stance`. Returns the audit entry {"next_move_from": [old, new]} if it changed."""
+    `to_stance` (audited on the move)."""
     following = db.session.scalars(
         db.select(StanceChange)
         .where(StanceChange.engagement_id == engagement.id, StanceChange.changed_at > at)
         .order_by(StanceChange.changed_at, StanceChange.id)
         .limit(1)
     ).first()
-    if following is None or following.from_stance is to_stance:
-        return {}
-    old = following.from_stance
-    following.from_stance = to_stance
-    return {"next_move_from": [audit.jsonable(old), to_stance.name]}
+    if following is not None:
+        _relink(following, to_stance, engagement, author)
 
 
-def relink_stance_history(engagement_ids) -> dict[int, dict]:
-    """Rewrite the stored `from_stance` of the given people's moves so each is the
-    `to_stance` of the move before it (by date, then id; None for the first), as after a
-    conversation is re-dated. One statement reads the histories. Returns, per engagement
-    whose chain changed, the audit entry {"move_from": [[move id, old, new], ...]}."""
-    ids = list(engagement_ids)
-    if not ids:
-        return {}
+def _relink(move: StanceChange, from_stance: Stance | None, engagement: Engagement, author):
+    """Set a stored move's `from_stance`, with an audit event on the move if it changed."""
+    changes = audit.apply_changes(move, {"from_stance": from_stance})
+    audit.record(move, "update", changes, user=author, campaign_id=engagement.campaign_id,
+                 stakeholder_id=engagement.stakeholder_id)
+
+
+def relink_stance_history(engagements, author) -> None:
+    """Rewrite the stored `from_stance` of these people's moves so each is the `to_stance`
+    of the move before it (by date, then id; None for the first), as after a conversation
+    is re-dated; each rewrite is audited. One statement reads the histories."""
+    by_id = {engagement.id: engagement for engagement in engagements}
+    if not by_id:
+        return
     moves = db.session.scalars(
         db.select(StanceChange)
-        .where(StanceChange.engagement_id.in_(ids))
+        .where(StanceChange.engagement_id.in_(by_id))
         .order_by(StanceChange.engagement_id, StanceChange.changed_at, StanceChange.id)
-    )
-    rewritten: dict[int, dict] = {}
+    ).all()
     previous: StanceChange | None = None
     for move in moves:
         same_person = previous is not None and previous.engagement_id == move.engagement_id
-        before = previous.to_stance if same_person else None
-        if move.from_stance is not before:
-            entry = rewritten.setdefault(move.engagement_id, {"move_from": []})
-            entry["move_from"].append(
-                [move.id, audit.jsonable(move.from_stance), audit.jsonable(before)]
-            )
-            move.from_stance = before
+        _relink(move, previous.to_stance if same_person else None, by_id[move.engagement_id],
+                author)
         previous = move
-    return rewritten
 
 
 def update_engagement(engagement: Engagement, author, values: dict, *, reason: str = "") -> dict:
