@@ -203,3 +203,64 @@ def test_0004_gives_each_campaign_its_own_record_of_a_shared_person(empty_databa
     nell_engagement = [row for row in engaged.values() if row.stakeholder_id == nell.id]
     assert len(nell_engagement) == 1 and nell_engagement[0].archived_at is not None
     assert events[5] == (nell.id, nell.id)
+
+
+def test_0009_relinks_stance_histories_broken_by_back_dating(empty_database_url):
+    """0009 makes every stored from_stance the stance of the move before it, and each
+    engagement's stance its latest move's, as the code now keeps them."""
+    from datetime import UTC, date, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from app.models.base import UTCDateTime
+
+    now = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    campaign = sa.table("campaign", *(sa.column(c) for c in (
+        "id", "slug", "name", "change", "description", "phase", "starts_on")),
+        sa.column("goals", sa.JSON()), sa.column("created_at", UTCDateTime()))
+    stakeholder = sa.table("stakeholder", *(sa.column(c) for c in (
+        "id", "name", "email", "title", "department", "level", "influence", "campaign_id")),
+        sa.column("created_at", UTCDateTime()), sa.column("updated_at", UTCDateTime()))
+    engagement = sa.table("engagement", *(sa.column(c) for c in (
+        "id", "campaign_id", "stakeholder_id", "stance", "target_stance", "interest",
+        "joined_on")), sa.column("created_at", UTCDateTime()),
+        sa.column("updated_at", UTCDateTime()))
+    stance_change = sa.table("stance_change", *(sa.column(c) for c in (
+        "id", "engagement_id", "from_stance", "to_stance", "reason")),
+        sa.column("changed_at", UTCDateTime()), sa.column("recorded_at", UTCDateTime()))
+    #: (id, engagement, from, to, days after joining): engagement 1's third move was typed
+    #: last but dated between the first two, so move 2 still says it came from sceptic.
+    moves = [(1, 1, None, "sceptic", 0), (2, 1, "sceptic", "neutral", 20),
+             (3, 1, "sceptic", "blocker", 10), (4, 2, None, "neutral", 0),
+             (5, 2, "neutral", "supporter", 5)]
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0007_erasure")
+        with db.engine.begin() as connection:
+            connection.execute(sa.insert(campaign), [
+                {"id": 1, "slug": "c1", "name": "C1", "change": "x", "description": "",
+                 "goals": [], "phase": "embrace", "starts_on": date(2026, 9, 1),
+                 "created_at": now}])
+            connection.execute(sa.insert(stakeholder), [
+                {"id": n, "name": f"P{n}", "email": f"p{n}@example.org", "title": "",
+                 "department": "Risk", "level": "worker", "influence": 3, "campaign_id": 1,
+                 "created_at": now, "updated_at": now} for n in (1, 2)])
+            connection.execute(sa.insert(engagement), [
+                {"id": n, "campaign_id": 1, "stakeholder_id": n, "stance": stance,
+                 "target_stance": "supporter", "interest": 3, "joined_on": date(2026, 9, 1),
+                 "created_at": now, "updated_at": now}
+                for n, stance in ((1, "neutral"), (2, "neutral"))])  # 2 should be supporter
+            connection.execute(sa.insert(stance_change), [
+                {"id": i, "engagement_id": e, "from_stance": before, "to_stance": after,
+                 "reason": "", "changed_at": now + timedelta(days=days), "recorded_at": now}
+                for i, e, before, after, days in moves])
+        upgrade()
+        with db.engine.connect() as connection:
+            chain = {row.id: (row.from_stance, row.to_stance)
+                     for row in connection.execute(sa.select(stance_change))}
+            stances = {row.id: row.stance for row in connection.execute(sa.select(engagement))}
+        db.engine.dispose()
+    assert chain == {1: (None, "sceptic"), 3: ("sceptic", "blocker"),
+                     2: ("blocker", "neutral"), 4: (None, "neutral"),
+                     5: ("neutral", "supporter")}
+    assert stances == {1: "neutral", 2: "supporter"}

@@ -19,7 +19,7 @@ from app.models import (
     StanceChange,
 )
 from app.objections.operations import raise_objection
-from app.stakeholders.operations import change_stance, standings
+from app.stakeholders.operations import change_stance, relink_stance_history, standings
 
 CONVERSATION_FIELDS = ("occurred_at", "channel", "duration_minutes", "subject", "summary")
 
@@ -197,6 +197,9 @@ def _redate(conversation: Conversation, author) -> None:
         ).all()
     )
     moved = {move.engagement_id for move in moves}
+    # The moves now sit elsewhere in each history: their neighbours' from_stance follows.
+    relink_stance_history((attendee.engagement for attendee in conversation.attendees
+                           if attendee.engagement_id in moved), author)
     for attendee in conversation.attendees:
         engagement = attendee.engagement
         engagement.last_contact_at = latest_contact.get(engagement.id)

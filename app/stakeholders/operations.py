@@ -205,8 +205,10 @@ def change_stance(
     """Record a move to `to_stance` at `at` (back-dating allowed).
 
     The engagement's current stance is then the latest move by date, so a back-dated
-    entry never overrides a newer one. Returns None when the stance did not change.
-    A caller that already holds the person's `standing` at `at` passes it along.
+    entry never overrides a newer one, and the move just after a back-dated one now starts
+    from `to_stance` (its stored `from_stance` is rewritten and audited): every move's
+    `from_stance` is the `to_stance` of the move before it. Returns None when the stance
+    did not change. A caller that already holds the person's `standing` at `at` passes it.
     """
     at = at or datetime.now(UTC)
     if standing is None:
@@ -214,6 +216,9 @@ def change_stance(
     before, current = standing.at_moment, standing.since or to_stance
     if before is to_stance:
         return None
+    if standing.since is not None:
+        # Before the new move exists, so the query's autoflush has nothing half-built to write.
+        _relink_next_move(engagement, at, to_stance, author)
     change = StanceChange(
         engagement=engagement,
         from_stance=before,
@@ -232,6 +237,46 @@ def change_stance(
     audit.record(engagement, "update", changes, user=author,
                  stakeholder_id=engagement.stakeholder_id)
     return change
+
+
+def _relink_next_move(engagement: Engagement, at: datetime, to_stance: Stance, author) -> None:
+    """A move inserted at `at` behind a later one: that next move now starts from
+    `to_stance` (audited on the move)."""
+    following = db.session.scalars(
+        db.select(StanceChange)
+        .where(StanceChange.engagement_id == engagement.id, StanceChange.changed_at > at)
+        .order_by(StanceChange.changed_at, StanceChange.id)
+        .limit(1)
+    ).first()
+    if following is not None:
+        _relink(following, to_stance, engagement, author)
+
+
+def _relink(move: StanceChange, from_stance: Stance | None, engagement: Engagement, author):
+    """Set a stored move's `from_stance`, with an audit event on the move if it changed."""
+    changes = audit.apply_changes(move, {"from_stance": from_stance})
+    audit.record(move, "update", changes, user=author, campaign_id=engagement.campaign_id,
+                 stakeholder_id=engagement.stakeholder_id)
+
+
+def relink_stance_history(engagements, author) -> None:
+    """Rewrite the stored `from_stance` of these people's moves so each is the `to_stance`
+    of the move before it (by date, then id; None for the first), as after a conversation
+    is re-dated; each rewrite is audited. One statement reads the histories."""
+    by_id = {engagement.id: engagement for engagement in engagements}
+    if not by_id:
+        return
+    moves = db.session.scalars(
+        db.select(StanceChange)
+        .where(StanceChange.engagement_id.in_(by_id))
+        .order_by(StanceChange.engagement_id, StanceChange.changed_at, StanceChange.id)
+    ).all()
+    previous: StanceChange | None = None
+    for move in moves:
+        same_person = previous is not None and previous.engagement_id == move.engagement_id
+        _relink(move, previous.to_stance if same_person else None, by_id[move.engagement_id],
+                author)
+        previous = move
 
 
 def update_engagement(engagement: Engagement, author, values: dict, *, reason: str = "") -> dict:

@@ -515,6 +515,7 @@ def audit_trail(engagement: Engagement, limit: int = AUDIT_LIMIT) -> tuple[list[
 ENTITY_LABELS = {
     "stakeholder": "Person",
     "engagement": "Campaign standing",
+    "stance_change": "Stance move",
     "conversation": "Conversation",
     "objection": "Objection",
     "follow_up": "Follow-up",
@@ -527,12 +528,14 @@ FIELD_LABELS = {
     "conversation_id": "conversation",
     "done_by_id": "done by",
     "stance_change": "stance moved",
+    "from_stance": "moved from",
     "at": "as of",
 }
 USER_FIELDS = {"owner_id", "changed_by_id", "done_by_id", "created_by_id", "author_id", "by_id"}
 PERSON_FIELDS = {"reports_to_id", "attendee"}
 ENUM_FIELDS = {
     "stance": Stance, "target_stance": Stance, "stance_change": Stance, "stance_after": Stance,
+    "from_stance": Stance,
     "level": Level, "status": ObjectionStatus, "channel": Channel,
 }
 
