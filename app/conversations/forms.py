@@ -35,21 +35,19 @@ from app.conversations.operations import (
     ObjectionInput,
 )
 from app.extensions import db
+from app.followups.queries import campaign_members
 from app.formatting import from_local, to_local, today_local
-from app.forms import optional_int, plausible_date
-from app.inputs import is_record_id
+from app.forms import member_choices, optional_int, plausible_date
 from app.models import (
     Channel,
-    Engagement,
     KeyMessage,
     Level,
-    Membership,
     ObjectionTheme,
-    Stakeholder,
     Stance,
     User,
 )
 from app.objections.playbook import current_themes
+from app.stakeholders.queries import load_people
 
 #: What `datetime-local` inputs send (with or without seconds) and how we fill them.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -65,43 +63,6 @@ def stance_choices() -> list[SelectChoice]:
 
 def channel_choices() -> list[SelectChoice]:
     return [SelectChoice(member.name, member.label) for member in Channel]
-
-
-def campaign_members(campaign, me) -> list[User]:
-    """People who can own a follow-up here: active members, and always the current user."""
-    members = list(
-        db.session.scalars(
-            db.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.campaign_id == campaign.id, User.active.is_(True))
-            .order_by(User.name)
-        )
-    )
-    if all(member.id != me.id for member in members):
-        members.insert(0, me)
-    return members
-
-
-def member_choices(members) -> list[SelectChoice]:
-    return [SelectChoice(str(member.id), member.name) for member in members]
-
-
-def load_people(campaign, engagement_ids) -> dict[int, tuple[Engagement, Stakeholder]]:
-    """The campaign's active people among `engagement_ids`, in one query."""
-    # An id beyond an INTEGER column is unknown like any other (the database would fail).
-    ids = {engagement_id for engagement_id in engagement_ids if is_record_id(engagement_id)}
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        db.select(Engagement, Stakeholder)
-        .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
-        .where(
-            Engagement.id.in_(ids),
-            Engagement.campaign_id == campaign.id,
-            Engagement.archived_at.is_(None),
-        )
-    )
-    return {engagement.id: (engagement, person) for engagement, person in rows}
 
 
 class ConversationDetailsForm(FlaskForm):

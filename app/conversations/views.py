@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from app.access import campaign_blueprint, requires
-from app.conversations.forms import ConversationDetailsForm, ConversationForm, campaign_members
+from app.conversations.forms import ConversationDetailsForm, ConversationForm
 from app.conversations.operations import (
     ConversationError,
     log_conversation,
@@ -25,6 +25,7 @@ from app.conversations.queries import (
 )
 from app.csvio import csv_download
 from app.extensions import db
+from app.followups.queries import campaign_members
 from app.formatting import to_local
 from app.inputs import record_id
 from app.models import Channel, Role

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app.case_studies.library import current_library
 from app.extensions import db
+from app.inputs import is_record_id
 from app.models import (
     AuditEvent,
     Campaign,
@@ -623,3 +624,21 @@ def audit_rows(trail: list[AuditEvent], campaign: Campaign) -> list[AuditRow]:
             changes=changes,
         ))
     return rows
+
+
+def load_people(campaign, engagement_ids) -> dict[int, tuple[Engagement, Stakeholder]]:
+    """The campaign's active people among `engagement_ids`, in one query."""
+    # An id beyond an INTEGER column is unknown like any other (the database would fail).
+    ids = {engagement_id for engagement_id in engagement_ids if is_record_id(engagement_id)}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Engagement, Stakeholder)
+        .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
+        .where(
+            Engagement.id.in_(ids),
+            Engagement.campaign_id == campaign.id,
+            Engagement.archived_at.is_(None),
+        )
+    )
+    return {engagement.id: (engagement, person) for engagement, person in rows}
