@@ -34,10 +34,13 @@ from app.conversations.operations import (
     FollowUpInput,
     ObjectionInput,
 )
+from app.conversations.queries import ConversationFilters, campaign_person
 from app.extensions import db
+from app.filters import ChoiceFilter, DateFilter, FilterForm, RecordFilter
 from app.followups.queries import campaign_members
 from app.formatting import from_local, to_local, today_local
-from app.forms import member_choices, optional_int, plausible_date
+from app.forms import enum_choices, member_choices, optional_int, plausible_date
+from app.inputs import is_record_id
 from app.models import (
     Channel,
     KeyMessage,
@@ -319,3 +322,49 @@ class ConversationForm(ConversationDetailsForm):
             case_study_slugs=list(self.case_study_slugs.data or []),
         )
 
+
+class ConversationFilterForm(FilterForm):
+    """The list's filters, read from the query string."""
+
+    channel = ChoiceFilter(
+        "Channel", invalid="There is no channel called “{value}”; that filter was ignored.",
+        column="col-6 col-md-3 col-lg-2",
+    )
+    author = ChoiceFilter(
+        "Logged by", blank="Anyone", column="col-6 col-md-3 col-lg-2",
+        # Anyone's id: an author who has left the campaign is still in the log.
+        accept=lambda text: text.isdigit() and is_record_id(int(text)),
+        invalid="The author filter was not understood and was ignored.",
+    )
+    date_from = DateFilter("From", name="from", column="col-6 col-md-3 col-lg-2",
+                           invalid="“{value}” is not a date; the “from” filter was ignored.")
+    date_to = DateFilter("To", name="to", column="col-6 col-md-3 col-lg-2",
+                         invalid="“{value}” is not a date; the “to” filter was ignored.")
+    attendee = RecordFilter("With",
+                            invalid="The attendee filter was not understood and was ignored.")
+
+    def bind(self, *, campaign, me, members) -> None:
+        self.campaign, self.me = campaign, me
+        self.channel.choices = enum_choices(Channel)
+        self.author.choices = [("me", "Me"), *member_choices(
+            [member for member in members if member.id != me.id])]
+        self.person = None
+
+    def check(self) -> None:
+        if self.attendee.data is not None:
+            self.person = campaign_person(self.campaign, self.attendee.data)
+            if self.person is None:
+                self.ignore(self.attendee,
+                            "That person is not part of this campaign; the filter was ignored.")
+
+    def filters(self) -> ConversationFilters:
+        """What the list query narrows by."""
+        author = self.author.data
+        return ConversationFilters(
+            channel=Channel.parse(self.channel.data),
+            author_id=self.me.id if author == "me" else int(author) if author else None,
+            author_is_me=author == "me",
+            attendee=self.person,
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+        )

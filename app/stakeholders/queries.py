@@ -5,7 +5,7 @@ stays fast at tens of thousands of people and a busy person's page costs what a 
 one's does.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_sqlalchemy.pagination import SelectPagination
@@ -67,11 +67,8 @@ SORTS = {
 
 @dataclass
 class ListFilters:
-    """What the list is narrowed to, parsed from the query string.
-
-    Values that make no sense (an unknown level, a non-number of days) are dropped and
-    explained in `messages` rather than failing the page.
-    """
+    """What the list is narrowed to (read from the query string by
+    `app.stakeholders.forms.StakeholderFilterForm`)."""
 
     q: str = ""
     level: Level | None = None
@@ -83,7 +80,6 @@ class ListFilters:
     not_contacted: int | None = None
     archived: bool = False
     sort: str = "name"
-    messages: list[str] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
@@ -92,66 +88,6 @@ class ListFilters:
             self.q or self.level or self.department or self.stance or self.owner
             or self.not_contacted is not None or self.archived
         )
-
-
-def parse_filters(args, *, user_id: int, departments: list[str], owners: list[User]) -> ListFilters:
-    """Read the list's filters from request args; unknown values are ignored with a message."""
-    filters = ListFilters(q=args.get("q", "").strip()[:MAX_TERM])
-
-    level = args.get("level", "").strip()
-    if level:
-        filters.level = Level.parse(level)
-        if filters.level is None:
-            filters.messages.append(f"Unknown level “{level[:40]}” was ignored.")
-
-    stance = args.get("stance", "").strip()
-    if stance:
-        filters.stance = Stance.parse(stance)
-        if filters.stance is None:
-            filters.messages.append(f"Unknown stance “{stance[:40]}” was ignored.")
-
-    department = args.get("department", "").strip()
-    if department:
-        known = {name.lower(): name for name in departments}
-        if department.lower() in known:
-            filters.department = known[department.lower()]
-        else:
-            filters.messages.append(
-                f"No one in this campaign is in the department “{department[:80]}”; "
-                "that filter was ignored."
-            )
-
-    owner = args.get("owner", "").strip()
-    if owner == "me":
-        filters.owner, filters.owner_id = "me", user_id
-    elif owner == "none":
-        filters.owner = "none"
-    elif owner:
-        ids = {user.id for user in owners}
-        if owner.isdigit() and int(owner) in ids:
-            filters.owner, filters.owner_id = owner, int(owner)
-        else:
-            filters.messages.append(f"Unknown owner “{owner[:40]}” was ignored.")
-
-    days = args.get("not_contacted", "").strip()
-    if days:
-        if days.isdigit() and int(days) <= MAX_DAYS:
-            filters.not_contacted = int(days)
-        else:
-            filters.messages.append(
-                f"“Not contacted for” needs a number of days from 0 to {MAX_DAYS}; "
-                f"“{days[:40]}” was ignored."
-            )
-
-    filters.archived = args.get("archived", "") in ("1", "on", "true", "yes")
-
-    sort = args.get("sort", "").strip()
-    if sort:
-        if sort.lstrip("-") in SORTS:
-            filters.sort = sort
-        else:
-            filters.messages.append(f"Unknown sort “{sort[:40]}” was ignored.")
-    return filters
 
 
 def engagement_query(campaign: Campaign, filters: ListFilters):
