@@ -58,7 +58,8 @@ class FilterField(Field):
 
     @property
     def is_on(self) -> bool:
-        return self.data != self.default and self.data not in (None, "", [], False)
+        # Compared one by one: `0 in (False, ...)` would hold, and 0 days is a filter.
+        return self.data is not None and all(self.data != off for off in (self.default, "", []))
 
     def _value(self) -> str:
         return self.raw

@@ -34,7 +34,7 @@ from app.conversations.operations import (
     FollowUpInput,
     ObjectionInput,
 )
-from app.conversations.queries import ConversationFilters, campaign_person
+from app.conversations.queries import ConversationFilters
 from app.extensions import db
 from app.filters import ChoiceFilter, DateFilter, FilterForm, RecordFilter
 from app.followups.queries import campaign_members
@@ -50,7 +50,7 @@ from app.models import (
     User,
 )
 from app.objections.playbook import current_themes
-from app.stakeholders.queries import load_people
+from app.stakeholders.queries import campaign_person, load_people
 
 #: What `datetime-local` inputs send (with or without seconds) and how we fill them.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]

@@ -45,15 +45,6 @@ class ConversationFilters:
         )
 
 
-def campaign_person(campaign, stakeholder_id: int) -> Stakeholder | None:
-    """The person with this id if they are part of the campaign (the attendee filter)."""
-    return db.session.scalar(
-        db.select(Stakeholder)
-        .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)
-        .where(Stakeholder.id == stakeholder_id, Engagement.campaign_id == campaign.id)
-    )
-
-
 #: Newest first, as the list shows them.
 NEWEST_FIRST = (Conversation.occurred_at.desc(), Conversation.id.desc())
 

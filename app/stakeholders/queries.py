@@ -578,3 +578,12 @@ def load_people(campaign, engagement_ids) -> dict[int, tuple[Engagement, Stakeho
         )
     )
     return {engagement.id: (engagement, person) for engagement, person in rows}
+
+
+def campaign_person(campaign, stakeholder_id: int) -> Stakeholder | None:
+    """The person with this id if they are part of the campaign (filters name people by id)."""
+    return db.session.scalar(
+        db.select(Stakeholder)
+        .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)
+        .where(Stakeholder.id == stakeholder_id, Engagement.campaign_id == campaign.id)
+    )
