@@ -11,7 +11,7 @@ from app.filters import ChoiceFilter, DateFilter, FilterForm, FlagFilter, Number
 from app.models import Level
 from tests.factories import person
 
-LISTS = ["stakeholders/", "conversations/", "objections/", "dashboard/"]
+LISTS = ["stakeholders/", "conversations/", "objections/", "dashboard/", "case-studies/"]
 
 
 def url(campaign, path: str) -> str:
@@ -55,6 +55,7 @@ def test_every_list_has_the_one_filter_bar(as_lead, campaign, path):
     ("conversations/", "channel=workshop", '<option value="workshop" selected>Workshop</option>'),
     ("objections/", "status=parked", '<option value="parked" selected>Parked</option>'),
     ("dashboard/", "level=manager", '<option value="manager" selected>Manager</option>'),
+    ("case-studies/", "tag=SharePoint", '<option selected>sharepoint</option>'),
 ])
 def test_the_bar_shows_the_filters_in_force(as_lead, campaign, path, query, selected):
     html = as_lead.get(url(campaign, f"{path}?{query}")).get_data(as_text=True)
@@ -67,6 +68,7 @@ def test_the_bar_shows_the_filters_in_force(as_lead, campaign, path, query, sele
     ("conversations/", "from=<b>", "“&lt;b&gt;” is not a date"),
     ("objections/", "raised_to=<b>", "Ignored the “raised to” date"),
     ("dashboard/", "to=<b>", "“&lt;b&gt;” is not a date (use YYYY-MM-DD)"),
+    ("case-studies/", "level=<b>", "no audience level called “&lt;b&gt;”"),
 ])
 def test_an_ignored_value_is_reported_escaped_and_not_kept(as_lead, campaign, path, query,
                                                            message):
