@@ -116,7 +116,10 @@ class ChoiceFilter(FilterField):
 
     def process_formdata(self, valuelist):
         if not self.multiple:
-            return super().process_formdata(valuelist)
+            super().process_formdata(valuelist)
+            # The option as offered ("IT" for "it"), so the bar selects it.
+            self.raw = self.data if self.raw else ""
+            return
         known, unknown = [], False
         for text in (text.strip() for text in valuelist):
             if text:
@@ -132,12 +135,10 @@ class ChoiceFilter(FilterField):
 
     def options(self):
         """(value, label, selected) for each option, the blank one first."""
-        chosen = set(self.data) if self.multiple else {self.data}
         if self.blank is not None:
             yield "", self.blank, not self.raw
         for value, label, *_ in self.choices:
-            yield value, label, value == self.raw or (self.multiple and value in chosen
-                                                       and len(chosen) == 1)
+            yield value, label, value == self.raw
 
 
 class DateFilter(FilterField):

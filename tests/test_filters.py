@@ -52,12 +52,14 @@ def test_every_list_has_the_one_filter_bar(as_lead, campaign, path):
 
 @pytest.mark.parametrize(("path", "query", "selected"), [
     ("stakeholders/", "level=worker", '<option value="worker" selected>Worker</option>'),
+    ("stakeholders/", "department=it", "<option selected>IT</option>"),
     ("conversations/", "channel=workshop", '<option value="workshop" selected>Workshop</option>'),
     ("objections/", "status=parked", '<option value="parked" selected>Parked</option>'),
     ("dashboard/", "level=manager", '<option value="manager" selected>Manager</option>'),
     ("case-studies/", "tag=SharePoint", '<option selected>sharepoint</option>'),
 ])
-def test_the_bar_shows_the_filters_in_force(as_lead, campaign, path, query, selected):
+def test_the_bar_shows_the_filters_in_force(as_lead, campaign, users, path, query, selected):
+    person(campaign, users["lead"], "Ivy Tan", department="IT")
     html = as_lead.get(url(campaign, f"{path}?{query}")).get_data(as_text=True)
     assert selected in html
     assert '<a class="btn btn-sm btn-link px-1" href="' in html  # Reset
