@@ -54,7 +54,6 @@ def index():
     closed = queries.closed_at([objection.id for objection in page.items])
     return render_template(
         "objections/index.html",
-        themes=themes,
         filters=filters,
         page=page,
         groups=queries.group_by_theme(page.items, counts, closed),
