@@ -42,3 +42,8 @@ def plausible_date(form, field):
     later checks never do arithmetic near year 1 or 9999 (where it would fail)."""
     if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
         raise StopValidation(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
+
+
+def member_choices(members) -> list[SelectChoice]:
+    """Select options for users: id as value, name as text."""
+    return [SelectChoice(str(member.id), member.name) for member in members]

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.dashboard import metrics
+from app.dashboard.forms import DashboardFilterForm
 from app.dashboard.metrics import Filters, Scope
 from app.extensions import db
 from app.followups.operations import add_follow_up, complete_follow_up
@@ -391,25 +392,29 @@ def test_influence_grid_and_reporting_tree(campaign, users):
     assert [r.name for r in roots] == ["Hugo"] and total_roots == 1
 
 
+def parse_filters(args, campaign, departments):
+    form = DashboardFilterForm(args, campaign=campaign, departments=departments)
+    return form.filters(), form.messages
+
+
 def test_filters_are_parsed_and_bad_values_reported(campaign, users):
     person(campaign, users["lead"], "Ann", department="Risk")
     db.session.commit()
     known = metrics.departments(campaign)
     assert known == ["Risk"]
-    filters, messages = metrics.parse_filters(
+    filters, messages = parse_filters(
         {"from": "2026-10-01", "to": "2026-10-31", "department": "Risk", "level": "manager"},
         campaign, known)
     assert filters == Filters(date(2026, 10, 1), date(2026, 10, 31), "Risk", Level.manager)
     assert messages == []
     assert filters.as_args() == {"from": "2026-10-01", "to": "2026-10-31",
                                  "department": "Risk", "level": "manager"}
-    filters, messages = metrics.parse_filters(
+    filters, messages = parse_filters(
         {"from": "yesterday", "department": "Nowhere", "level": "boss", "manager": "99"},
         campaign, known)
     assert filters == Filters()
     assert len(messages) == 4
-    filters, messages = metrics.parse_filters({"from": "2026-11-01", "to": "2026-10-01"},
-                                              campaign, known)
+    filters, messages = parse_filters({"from": "2026-11-01", "to": "2026-10-01"}, campaign, known)
     assert filters == Filters() and "after" in messages[0]
 
 

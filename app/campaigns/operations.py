@@ -1,7 +1,6 @@
 """Campaigns: creation with a ready playbook, edits, members and targets."""
 
-import re
-import unicodedata
+from slugify import slugify
 
 from app import audit
 from app.briefings.defaults import seed_briefing_defaults
@@ -22,13 +21,8 @@ class CampaignError(ValueError):
         self.field = field
 
 
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "campaign"
-
-
 def unique_slug(name: str) -> str:
-    base = slugify(name)
+    base = slugify(name, max_length=60) or "campaign"
     slug, n = base, 2
     while db.session.scalar(db.select(Campaign.id).filter_by(slug=slug)) is not None:
         slug, n = f"{base}-{n}", n + 1

@@ -5,6 +5,7 @@ from math import ceil
 from flask import Response, abort, current_app, g, render_template, request
 
 from app.access import campaign_blueprint, requires
+from app.case_studies.forms import CaseStudyFilterForm
 from app.case_studies.library import current_library, load_library
 from app.extensions import db
 from app.models import Level, ObjectionTheme, Role
@@ -79,20 +80,9 @@ def _level_arg(default: Level | None) -> tuple[Level | None, str | None]:
 def index():
     library = current_library()
     themes = campaign_themes()
-    notices = []
-    tag = request.args.get("tag", "").strip().lower() or None
-    if tag is not None and tag not in library.tags():
-        notices.append(f"No case study is tagged “{tag[:40]}”; the tag filter was ignored.")
-        tag = None
-    theme = request.args.get("theme", "").strip() or None
-    if theme is not None and theme not in themes:
-        notices.append(
-            f"This campaign has no objection theme “{theme[:40]}”; the theme filter was ignored."
-        )
-        theme = None
-    level, notice = _level_arg(None)
-    if notice:
-        notices.append(notice)
+    filter_form = CaseStudyFilterForm(request.args, themes=themes, tags=library.tags())
+    tag, theme = filter_form.tag.data or None, filter_form.theme.data or None
+    level = Level.parse(filter_form.level.data)
     page = request.args.get("page", 1, type=int)
     studies = library.filter(tag=tag, theme=theme, level=level)
     return render_template(
@@ -104,7 +94,7 @@ def index():
         tag=tag,
         theme=theme,
         level=level,
-        notices=notices,
+        filter_form=filter_form,
     )
 
 

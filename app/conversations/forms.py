@@ -34,22 +34,23 @@ from app.conversations.operations import (
     FollowUpInput,
     ObjectionInput,
 )
+from app.conversations.queries import ConversationFilters
 from app.extensions import db
+from app.filters import ChoiceFilter, DateFilter, FilterForm, RecordFilter
+from app.followups.queries import campaign_members
 from app.formatting import from_local, to_local, today_local
-from app.forms import optional_int, plausible_date
+from app.forms import enum_choices, member_choices, optional_int, plausible_date
 from app.inputs import is_record_id
 from app.models import (
     Channel,
-    Engagement,
     KeyMessage,
     Level,
-    Membership,
     ObjectionTheme,
-    Stakeholder,
     Stance,
     User,
 )
 from app.objections.playbook import current_themes
+from app.stakeholders.queries import campaign_person, load_people
 
 #: What `datetime-local` inputs send (with or without seconds) and how we fill them.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -65,43 +66,6 @@ def stance_choices() -> list[SelectChoice]:
 
 def channel_choices() -> list[SelectChoice]:
     return [SelectChoice(member.name, member.label) for member in Channel]
-
-
-def campaign_members(campaign, me) -> list[User]:
-    """People who can own a follow-up here: active members, and always the current user."""
-    members = list(
-        db.session.scalars(
-            db.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.campaign_id == campaign.id, User.active.is_(True))
-            .order_by(User.name)
-        )
-    )
-    if all(member.id != me.id for member in members):
-        members.insert(0, me)
-    return members
-
-
-def member_choices(members) -> list[SelectChoice]:
-    return [SelectChoice(str(member.id), member.name) for member in members]
-
-
-def load_people(campaign, engagement_ids) -> dict[int, tuple[Engagement, Stakeholder]]:
-    """The campaign's active people among `engagement_ids`, in one query."""
-    # An id beyond an INTEGER column is unknown like any other (the database would fail).
-    ids = {engagement_id for engagement_id in engagement_ids if is_record_id(engagement_id)}
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        db.select(Engagement, Stakeholder)
-        .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
-        .where(
-            Engagement.id.in_(ids),
-            Engagement.campaign_id == campaign.id,
-            Engagement.archived_at.is_(None),
-        )
-    )
-    return {engagement.id: (engagement, person) for engagement, person in rows}
 
 
 class ConversationDetailsForm(FlaskForm):
@@ -358,3 +322,49 @@ class ConversationForm(ConversationDetailsForm):
             case_study_slugs=list(self.case_study_slugs.data or []),
         )
 
+
+class ConversationFilterForm(FilterForm):
+    """The list's filters, read from the query string."""
+
+    channel = ChoiceFilter(
+        "Channel", invalid="There is no channel called “{value}”; that filter was ignored.",
+        column="col-6 col-md-3 col-lg-2",
+    )
+    author = ChoiceFilter(
+        "Logged by", blank="Anyone", column="col-6 col-md-3 col-lg-2",
+        # Anyone's id: an author who has left the campaign is still in the log.
+        accept=lambda text: text.isdigit() and is_record_id(int(text)),
+        invalid="The author filter was not understood and was ignored.",
+    )
+    date_from = DateFilter("From", name="from", column="col-6 col-md-3 col-lg-2",
+                           invalid="“{value}” is not a date; the “from” filter was ignored.")
+    date_to = DateFilter("To", name="to", column="col-6 col-md-3 col-lg-2",
+                         invalid="“{value}” is not a date; the “to” filter was ignored.")
+    attendee = RecordFilter("With",
+                            invalid="The attendee filter was not understood and was ignored.")
+
+    def bind(self, *, campaign, me, members) -> None:
+        self.campaign, self.me = campaign, me
+        self.channel.choices = enum_choices(Channel)
+        self.author.choices = [("me", "Me"), *member_choices(
+            [member for member in members if member.id != me.id])]
+        self.person = None
+
+    def check(self) -> None:
+        if self.attendee.data is not None:
+            self.person = campaign_person(self.campaign, self.attendee.data)
+            if self.person is None:
+                self.ignore(self.attendee,
+                            "That person is not part of this campaign; the filter was ignored.")
+
+    def filters(self) -> ConversationFilters:
+        """What the list query narrows by."""
+        author = self.author.data
+        return ConversationFilters(
+            channel=Channel.parse(self.channel.data),
+            author_id=self.me.id if author == "me" else int(author) if author else None,
+            author_is_me=author == "me",
+            attendee=self.person,
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+        )

@@ -1,7 +1,7 @@
 """Reading conversations: the list with its filters, and one conversation with all it produced."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.case_studies.library import current_library
 from app.extensions import db
 from app.formatting import from_local, to_local
-from app.inputs import is_record_id, parse_day
 from app.models import (
     Channel,
     Conversation,
@@ -28,7 +27,8 @@ from app.models import (
 
 @dataclass
 class ConversationFilters:
-    """What the list is narrowed to; `notes` say which query arguments were ignored and why."""
+    """What the list is narrowed to (read from the query string by
+    `app.conversations.forms.ConversationFilterForm`)."""
 
     channel: Channel | None = None
     author_id: int | None = None
@@ -36,7 +36,6 @@ class ConversationFilters:
     attendee: Stakeholder | None = None
     date_from: date | None = None
     date_to: date | None = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
@@ -44,52 +43,6 @@ class ConversationFilters:
             value is not None
             for value in (self.channel, self.author_id, self.attendee, self.date_from, self.date_to)
         )
-
-
-def _parse_date(text: str, label: str, notes: list[str]) -> date | None:
-    if not text:
-        return None
-    try:
-        return parse_day(text)
-    except ValueError:
-        notes.append(f"“{text}” is not a date; the {label} filter was ignored.")
-        return None
-
-
-def parse_filters(args, campaign, me) -> ConversationFilters:
-    """Read the list's query arguments; unknown values are ignored with a note."""
-    filters = ConversationFilters()
-    notes = filters.notes
-
-    channel = args.get("channel", "")
-    if channel:
-        filters.channel = Channel.parse(channel)
-        if filters.channel is None:
-            notes.append(f"There is no channel called “{channel}”; that filter was ignored.")
-
-    author = args.get("author", "")
-    if author == "me":
-        filters.author_id, filters.author_is_me = me.id, True
-    elif author.isdigit() and is_record_id(int(author)):
-        filters.author_id = int(author)
-    elif author:
-        notes.append("The author filter was not understood and was ignored.")
-
-    attendee = args.get("attendee", "")
-    if attendee.isdigit() and is_record_id(int(attendee)):
-        filters.attendee = db.session.scalar(
-            db.select(Stakeholder)
-            .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)
-            .where(Stakeholder.id == int(attendee), Engagement.campaign_id == campaign.id)
-        )
-        if filters.attendee is None:
-            notes.append("That person is not part of this campaign; the filter was ignored.")
-    elif attendee:
-        notes.append("The attendee filter was not understood and was ignored.")
-
-    filters.date_from = _parse_date(args.get("from", ""), "“from”", notes)
-    filters.date_to = _parse_date(args.get("to", ""), "“to”", notes)
-    return filters
 
 
 #: Newest first, as the list shows them.

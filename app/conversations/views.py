@@ -7,7 +7,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from app.access import campaign_blueprint, requires
-from app.conversations.forms import ConversationDetailsForm, ConversationForm, campaign_members
+from app.conversations.forms import (
+    ConversationDetailsForm,
+    ConversationFilterForm,
+    ConversationForm,
+)
 from app.conversations.operations import (
     ConversationError,
     log_conversation,
@@ -21,13 +25,13 @@ from app.conversations.queries import (
     conversation_list,
     export_rows,
     messages_used,
-    parse_filters,
 )
 from app.csvio import csv_download
 from app.extensions import db
+from app.followups.queries import campaign_members
 from app.formatting import to_local
 from app.inputs import record_id
-from app.models import Channel, Role
+from app.models import Role
 
 bp = campaign_blueprint("conversations", __name__, "/conversations")
 #: The form's small script, served as a file (no inline script, no build step).
@@ -46,27 +50,33 @@ def _refuse(form, error: ConversationError) -> None:
         field.errors = [*field.errors, str(error)]
 
 
+def _filters() -> ConversationFilterForm:
+    """The list's filters from the query string."""
+    return ConversationFilterForm(request.args, campaign=g.campaign, me=current_user,
+                                  members=campaign_members(g.campaign, current_user))
+
+
 @bp.get("/")
 def index():
     """The campaign's conversations, newest first, filtered and paginated."""
-    filters = parse_filters(request.args, g.campaign, current_user)
+    filter_form = _filters()
+    filters = filter_form.filters()
     page = request.args.get("page", 1, type=int)
     pagination, objection_counts, follow_up_counts = conversation_list(g.campaign, filters, page)
     return render_template(
         "conversations/index.html",
         pagination=pagination,
         filters=filters,
+        filter_form=filter_form,
         objection_counts=objection_counts,
         follow_up_counts=follow_up_counts,
-        members=campaign_members(g.campaign, current_user),
-        channels=list(Channel),
     )
 
 
 @bp.get("/export.csv")
 def export():
     """The conversation log as CSV, with the list's filters: every matching conversation."""
-    filters = parse_filters(request.args, g.campaign, current_user)
+    filters = _filters().filters()
     return csv_download(f"{g.campaign.slug}-conversations.csv", EXPORT_COLUMNS,
                         partial(export_rows, g.campaign, filters))
 

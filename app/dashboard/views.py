@@ -11,6 +11,7 @@ from flask import Response, abort, g, render_template, request
 from app.access import campaign_blueprint
 from app.csvio import csv_download
 from app.dashboard import metrics, summary
+from app.dashboard.forms import DashboardFilterForm
 from app.dashboard.metrics import Scope
 from app.formatting import today_local
 from app.pdf import PdfError, render_pdf
@@ -20,24 +21,23 @@ report_bp = campaign_blueprint("dashboard_report", __name__)
 blueprints = (bp, report_bp)
 
 
-def current_scope() -> tuple[Scope, list[str], list[str]]:
-    """(scope from the query string, the campaign's departments, messages about bad filters)."""
-    departments = metrics.departments(g.campaign)
-    filters, messages = metrics.parse_filters(request.args, g.campaign, departments)
-    return Scope(g.campaign, filters, datetime.now(UTC), today_local()), departments, messages
+def current_scope() -> tuple[Scope, DashboardFilterForm]:
+    """(scope from the query string, the filters as the page's filter bar shows them)."""
+    form = DashboardFilterForm(request.args, campaign=g.campaign,
+                               departments=metrics.departments(g.campaign))
+    return Scope(g.campaign, form.filters(), datetime.now(UTC), today_local()), form
 
 
 @bp.get("/")
 def index():
     """The dashboard: every figure, picture and list for the campaign and filters."""
-    scope, departments, messages = current_scope()
+    scope, filter_form = current_scope()
     return render_template(
         "dashboard/index.html",
         board=summary.build(scope),
         scope=scope,
         filters=scope.filters,
-        departments=departments,
-        messages=messages,
+        filter_form=filter_form,
         score_formula=metrics.SCORE_FORMULA,
         stances=metrics.STANCE_ORDER,
         grid_columns=(*metrics.STANCE_ORDER[:-1], metrics.Stance.unknown),
@@ -51,7 +51,7 @@ def export(table: str):
     """One dashboard table as CSV, with the same filters as the page."""
     if table not in summary.CSV_TABLES:
         abort(404)
-    scope, _, _ = current_scope()
+    scope, _ = current_scope()
     title, builder = summary.CSV_TABLES[table]
     header, rows = builder(scope)
     return csv_download(f"{g.campaign.slug}-{table}.csv", header, lambda: rows)
@@ -60,7 +60,7 @@ def export(table: str):
 @report_bp.get("/report.pdf")
 def report():
     """The sponsor report as a PDF, for the same filters as the dashboard."""
-    scope, _, _ = current_scope()
+    scope, _ = current_scope()
     try:
         pdf = render_report(scope)
     except PdfError as error:

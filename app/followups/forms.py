@@ -6,9 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.conversations.forms import campaign_members, load_people, member_choices
+from app.followups.queries import campaign_members
 from app.formatting import today_local
-from app.forms import plausible_date
+from app.forms import member_choices, plausible_date
+from app.stakeholders.queries import load_people
 
 
 class FollowUpForm(FlaskForm):

@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.formatting import today_local
-from app.models import Engagement, FollowUp
+from app.models import Engagement, FollowUp, Membership, User
 
 #: The list's tabs, in the order they are shown.
 VIEWS = {
@@ -69,3 +69,18 @@ def my_overdue_count(campaign, me) -> int:
             FollowUp.due_on < today_local(),
         )
     )
+
+
+def campaign_members(campaign, me) -> list[User]:
+    """People who can own a follow-up here: active members, and always the current user."""
+    members = list(
+        db.session.scalars(
+            db.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.campaign_id == campaign.id, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
+    if all(member.id != me.id for member in members):
+        members.insert(0, me)
+    return members

@@ -9,10 +9,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.extensions import db
+from app.filters import ChoiceFilter, DateFilter, FilterForm
 from app.formatting import today_local
-from app.forms import plausible_date
+from app.forms import enum_choices, plausible_date
 from app.models import Level, ObjectionStatus, ObjectionTheme
-from app.objections.queries import find_engagement
+from app.objections.queries import ACTIVE_STATUSES, RegisterFilters, find_engagement
 
 STATEMENT_MAX = 2000
 NOTE_MAX = 2000
@@ -164,3 +165,47 @@ class ThemeForm(FlaskForm):
     @property
     def answers(self) -> dict[Level, str]:
         return {level: getattr(self, f"answer_{level.name}").data or "" for level in Level}
+
+
+class RegisterFilterForm(FilterForm):
+    """The register's filters, read from the query string."""
+
+    status = ChoiceFilter("Status", blank="Open & answered", multiple=True,
+                          column="col-6 col-md-4 col-lg-auto gs-filter-status",
+                          invalid="Ignored an unknown status in the filter.")
+    theme = ChoiceFilter("Theme", blank="All themes",
+                         invalid="Ignored an unknown theme in the filter.")
+    level = ChoiceFilter("Level", blank="All levels",
+                         column="col-6 col-md-4 col-lg-auto gs-filter-level",
+                         invalid="Ignored an unknown level in the filter.")
+    raised_from = DateFilter("Raised from", column="col-6 col-md-4 col-lg-2",
+                             invalid="Ignored the “raised from” date: use the form YYYY-MM-DD.")
+    raised_to = DateFilter("Raised to", column="col-6 col-md-4 col-lg-2",
+                           invalid="Ignored the “raised to” date: use the form YYYY-MM-DD.")
+
+    def bind(self, *, themes: list[ObjectionTheme]) -> None:
+        self.themes = {theme.slug: theme for theme in themes}
+        self.status.choices = [("all", "All statuses"), *enum_choices(ObjectionStatus)]
+        self.theme.choices = [(theme.slug, theme.name) for theme in themes]
+        self.level.choices = enum_choices(Level)
+
+    def check(self) -> None:
+        starts, ends = self.raised_from, self.raised_to
+        if starts.data and ends.data and starts.data > ends.data:
+            self.messages.append("“Raised from” was after “raised to”; the dates were swapped.")
+            starts.data, ends.data = ends.data, starts.data
+
+    def filters(self) -> RegisterFilters:
+        """What the register's queries narrow by."""
+        names = self.status.data
+        if "all" in names:
+            statuses = tuple(ObjectionStatus)
+        else:
+            statuses = tuple(status for status in ObjectionStatus if status.name in names)
+        return RegisterFilters(
+            statuses=statuses or ACTIVE_STATUSES,
+            theme=self.themes.get(self.theme.data),
+            level=Level.parse(self.level.data),
+            raised_from=self.raised_from.data,
+            raised_to=self.raised_to.data,
+        )

@@ -11,6 +11,8 @@ sentences; managers get relevance to their team's work; workers get what is in i
 
 from datetime import UTC, datetime
 
+from slugify import slugify
+
 from app import audit
 from app.extensions import db
 from app.models import Campaign, Level, ObjectionTheme, PlaybookResponse
@@ -233,10 +235,7 @@ def seed_playbook(campaign: Campaign) -> list[ObjectionTheme]:
 
 def unique_theme_slug(campaign: Campaign, name: str) -> str:
     """A slug for a new theme derived from its name, not yet used in the campaign."""
-    # Imported here: app.campaigns.operations imports this module to seed new campaigns.
-    from app.campaigns.operations import slugify
-
-    base = slugify(name)[:56] or "theme"
+    base = slugify(name, max_length=56) or "theme"
     taken = set(
         db.session.scalars(
             db.select(ObjectionTheme.slug).where(

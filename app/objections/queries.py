@@ -1,6 +1,6 @@
 """Reading the objection register and the playbook in a fixed number of SQL statements."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
@@ -8,7 +8,6 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.formatting import from_local, to_local, today_local, user_zone
-from app.inputs import parse_day
 from app.models import (
     Engagement,
     Level,
@@ -23,69 +22,18 @@ from app.models import (
 ACTIVE_STATUSES = (ObjectionStatus.open, ObjectionStatus.answered)
 CLOSED_STATUSES = (ObjectionStatus.resolved, ObjectionStatus.parked)
 PER_PAGE = 25
-#: Query arguments of the register's filter bar.
-FILTER_ARGS = ("status", "theme", "level", "raised_from", "raised_to")
 
 
 @dataclass
 class RegisterFilters:
-    """The register's filters as parsed from the query string."""
+    """The register's filters (read from the query string by
+    `app.objections.forms.RegisterFilterForm`)."""
 
     statuses: tuple[ObjectionStatus, ...] = ACTIVE_STATUSES
     theme: ObjectionTheme | None = None
     level: Level | None = None
     raised_from: date | None = None
     raised_to: date | None = None
-    #: Why part of the query string was ignored, for the page to say.
-    messages: list[str] = field(default_factory=list)
-
-    @property
-    def status_value(self) -> str:
-        """The status filter as the form's select shows it."""
-        if self.statuses == ACTIVE_STATUSES:
-            return ""
-        if set(self.statuses) == set(ObjectionStatus):
-            return "all"
-        return self.statuses[0].name if len(self.statuses) == 1 else ""
-
-
-def _parse_date(text: str | None, label: str, messages: list[str]) -> date | None:
-    if not text:
-        return None
-    try:
-        return parse_day(text)
-    except ValueError:
-        messages.append(f"Ignored the “{label}” date: use the form YYYY-MM-DD.")
-        return None
-
-
-def parse_register_filters(args, themes: list[ObjectionTheme]) -> RegisterFilters:
-    """Filters from request args; unknown values are ignored with a message."""
-    filters = RegisterFilters()
-    messages = filters.messages
-    names = [name for name in args.getlist("status") if name]
-    if names == ["all"]:
-        filters.statuses = tuple(ObjectionStatus)
-    elif names:
-        statuses = [ObjectionStatus.parse(name) for name in names]
-        known = tuple(status for status in ObjectionStatus if status in statuses)
-        if None in statuses:
-            messages.append("Ignored an unknown status in the filter.")
-        filters.statuses = known or ACTIVE_STATUSES
-    if slug := args.get("theme"):
-        filters.theme = next((theme for theme in themes if theme.slug == slug), None)
-        if filters.theme is None:
-            messages.append("Ignored an unknown theme in the filter.")
-    if name := args.get("level"):
-        filters.level = Level.parse(name)
-        if filters.level is None:
-            messages.append("Ignored an unknown level in the filter.")
-    filters.raised_from = _parse_date(args.get("raised_from"), "raised from", messages)
-    filters.raised_to = _parse_date(args.get("raised_to"), "raised to", messages)
-    if filters.raised_from and filters.raised_to and filters.raised_from > filters.raised_to:
-        messages.append("“Raised from” was after “raised to”; the dates were swapped.")
-        filters.raised_from, filters.raised_to = filters.raised_to, filters.raised_from
-    return filters
 
 
 def day_start(day: date) -> datetime:

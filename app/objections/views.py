@@ -15,7 +15,13 @@ from app.formatting import from_local, today_local
 from app.inputs import record_id
 from app.models import Engagement, Level, Objection, ObjectionStatus, ObjectionTheme, Role
 from app.objections import queries
-from app.objections.forms import NewObjectionForm, ObjectionEditForm, StatusForm, ThemeForm
+from app.objections.forms import (
+    NewObjectionForm,
+    ObjectionEditForm,
+    RegisterFilterForm,
+    StatusForm,
+    ThemeForm,
+)
 from app.objections.operations import change_objection_status, raise_objection, update_objection
 from app.objections.playbook import (
     create_theme,
@@ -41,20 +47,18 @@ NEXT_STATUS = {
 def index():
     """The register: objections grouped by theme, filtered and paginated."""
     themes = queries.campaign_themes(g.campaign)
-    filters = queries.parse_register_filters(request.args, themes)
-    for message in filters.messages:
-        flash(message, "warning")
+    filter_form = RegisterFilterForm(request.args, themes=themes)
+    filters = filter_form.filters()
     page = queries.register_page(g.campaign, filters, request.args.get("page", 1, type=int))
     counts = queries.status_counts(g.campaign, filters)
     closed = queries.closed_at([objection.id for objection in page.items])
     return render_template(
         "objections/index.html",
-        themes=themes,
         filters=filters,
         page=page,
         groups=queries.group_by_theme(page.items, counts, closed),
         plain=markdown.plain,
-        filtered=any(request.args.get(name) for name in queries.FILTER_ARGS),
+        filter_form=filter_form,
     )
 
 
@@ -100,7 +104,7 @@ def _render_show(objection: Objection, status_form=None, edit_form=None, code: i
 @bp.get("/export.csv")
 def export():
     """The register as CSV, with its filters: every matching objection."""
-    filters = queries.parse_register_filters(request.args, queries.campaign_themes(g.campaign))
+    filters = RegisterFilterForm(request.args, themes=queries.campaign_themes(g.campaign)).filters()
     return csv_download(f"{g.campaign.slug}-objections.csv", queries.EXPORT_COLUMNS,
                         partial(queries.export_rows, g.campaign, filters))
 

@@ -7,6 +7,7 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.filters import ChoiceFilter, FilterForm, FlagFilter, NumberFilter, SearchFilter
 from app.forms import enum_choices, enum_coerce, optional_int, strip
 from app.models import Level, Stance
 from app.stakeholders import queries
@@ -139,3 +140,51 @@ class ImportForm(FlaskForm):
     """A CSV file of people to add to this campaign."""
 
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")])
+
+
+class StakeholderFilterForm(FilterForm):
+    """The list's search, filters and sort, read from the query string."""
+
+    q = SearchFilter("Search", max_length=queries.MAX_TERM, placeholder="Name, email or title",
+                     column="col-12 col-lg-3")
+    level = ChoiceFilter("Level", invalid="Unknown level “{value}” was ignored.")
+    department = ChoiceFilter(
+        "Department", casefold=True,
+        invalid="No one in this campaign is in the department “{value}”; that filter was ignored.",
+    )
+    stance = ChoiceFilter("Stance", invalid="Unknown stance “{value}” was ignored.")
+    owner = ChoiceFilter("Owner", blank="Anyone", invalid="Unknown owner “{value}” was ignored.")
+    not_contacted = NumberFilter(
+        "Quiet for", maximum=queries.MAX_DAYS, unit="d", placeholder="–",
+        description="Last contact longer ago than this, or never",
+        column="col-6 col-md-4 col-lg-1",
+        invalid=f"“Not contacted for” needs a number of days from 0 to {queries.MAX_DAYS}; "
+                "“{value}” was ignored.",
+    )
+    archived = FlagFilter("Include archived")
+    sort = ChoiceFilter("Sort", hidden=True, narrows=False, default="name",
+                        invalid="Unknown sort “{value}” was ignored.")
+
+    def bind(self, *, user, departments, owners) -> None:
+        self.user = user
+        self.level.choices = enum_choices(Level)
+        self.department.choices = [(name, name) for name in departments]
+        self.stance.choices = enum_choices(Stance)
+        self.owner.choices = [("me", "Mine"), ("none", "Nobody"),
+                              *((str(owner.id), owner.name) for owner in owners)]
+        self.sort.choices = [(key, key) for name in queries.SORTS for key in (name, f"-{name}")]
+
+    def filters(self) -> queries.ListFilters:
+        """What the list query narrows and sorts by."""
+        owner = self.owner.data
+        return queries.ListFilters(
+            q=self.q.data,
+            level=Level.parse(self.level.data),
+            department=self.department.data,
+            stance=Stance.parse(self.stance.data),
+            owner=owner,
+            owner_id=self.user.id if owner == "me" else int(owner) if owner.isdigit() else None,
+            not_contacted=self.not_contacted.data,
+            archived=self.archived.data,
+            sort=self.sort.data,
+        )

@@ -5,7 +5,7 @@ stays fast at tens of thousands of people and a busy person's page costs what a 
 one's does.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_sqlalchemy.pagination import SelectPagination
@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app.case_studies.library import current_library
 from app.extensions import db
+from app.inputs import is_record_id
 from app.models import (
     AuditEvent,
     Campaign,
@@ -66,11 +67,8 @@ SORTS = {
 
 @dataclass
 class ListFilters:
-    """What the list is narrowed to, parsed from the query string.
-
-    Values that make no sense (an unknown level, a non-number of days) are dropped and
-    explained in `messages` rather than failing the page.
-    """
+    """What the list is narrowed to (read from the query string by
+    `app.stakeholders.forms.StakeholderFilterForm`)."""
 
     q: str = ""
     level: Level | None = None
@@ -82,7 +80,6 @@ class ListFilters:
     not_contacted: int | None = None
     archived: bool = False
     sort: str = "name"
-    messages: list[str] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
@@ -91,66 +88,6 @@ class ListFilters:
             self.q or self.level or self.department or self.stance or self.owner
             or self.not_contacted is not None or self.archived
         )
-
-
-def parse_filters(args, *, user_id: int, departments: list[str], owners: list[User]) -> ListFilters:
-    """Read the list's filters from request args; unknown values are ignored with a message."""
-    filters = ListFilters(q=args.get("q", "").strip()[:MAX_TERM])
-
-    level = args.get("level", "").strip()
-    if level:
-        filters.level = Level.parse(level)
-        if filters.level is None:
-            filters.messages.append(f"Unknown level “{level[:40]}” was ignored.")
-
-    stance = args.get("stance", "").strip()
-    if stance:
-        filters.stance = Stance.parse(stance)
-        if filters.stance is None:
-            filters.messages.append(f"Unknown stance “{stance[:40]}” was ignored.")
-
-    department = args.get("department", "").strip()
-    if department:
-        known = {name.lower(): name for name in departments}
-        if department.lower() in known:
-            filters.department = known[department.lower()]
-        else:
-            filters.messages.append(
-                f"No one in this campaign is in the department “{department[:80]}”; "
-                "that filter was ignored."
-            )
-
-    owner = args.get("owner", "").strip()
-    if owner == "me":
-        filters.owner, filters.owner_id = "me", user_id
-    elif owner == "none":
-        filters.owner = "none"
-    elif owner:
-        ids = {user.id for user in owners}
-        if owner.isdigit() and int(owner) in ids:
-            filters.owner, filters.owner_id = owner, int(owner)
-        else:
-            filters.messages.append(f"Unknown owner “{owner[:40]}” was ignored.")
-
-    days = args.get("not_contacted", "").strip()
-    if days:
-        if days.isdigit() and int(days) <= MAX_DAYS:
-            filters.not_contacted = int(days)
-        else:
-            filters.messages.append(
-                f"“Not contacted for” needs a number of days from 0 to {MAX_DAYS}; "
-                f"“{days[:40]}” was ignored."
-            )
-
-    filters.archived = args.get("archived", "") in ("1", "on", "true", "yes")
-
-    sort = args.get("sort", "").strip()
-    if sort:
-        if sort.lstrip("-") in SORTS:
-            filters.sort = sort
-        else:
-            filters.messages.append(f"Unknown sort “{sort[:40]}” was ignored.")
-    return filters
 
 
 def engagement_query(campaign: Campaign, filters: ListFilters):
@@ -626,3 +563,30 @@ def audit_rows(trail: list[AuditEvent], campaign: Campaign) -> list[AuditRow]:
             changes=changes,
         ))
     return rows
+
+
+def load_people(campaign, engagement_ids) -> dict[int, tuple[Engagement, Stakeholder]]:
+    """The campaign's active people among `engagement_ids`, in one query."""
+    # An id beyond an INTEGER column is unknown like any other (the database would fail).
+    ids = {engagement_id for engagement_id in engagement_ids if is_record_id(engagement_id)}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Engagement, Stakeholder)
+        .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
+        .where(
+            Engagement.id.in_(ids),
+            Engagement.campaign_id == campaign.id,
+            Engagement.archived_at.is_(None),
+        )
+    )
+    return {engagement.id: (engagement, person) for engagement, person in rows}
+
+
+def campaign_person(campaign, stakeholder_id: int) -> Stakeholder | None:
+    """The person with this id if they are part of the campaign (filters name people by id)."""
+    return db.session.scalar(
+        db.select(Stakeholder)
+        .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)
+        .where(Stakeholder.id == stakeholder_id, Engagement.campaign_id == campaign.id)
+    )

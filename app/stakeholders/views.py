@@ -21,7 +21,7 @@ from app.extensions import db
 from app.formatting import today_local
 from app.models import Engagement, Role, Stakeholder
 from app.stakeholders import queries
-from app.stakeholders.forms import ImportForm, StakeholderForm
+from app.stakeholders.forms import ImportForm, StakeholderFilterForm, StakeholderForm
 from app.stakeholders.operations import (
     IMPORT_COLUMNS,
     ImportProblem,
@@ -42,14 +42,12 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 EXPORT_COLUMNS = (*IMPORT_COLUMNS, "owner_email", "last_contact_at", "archived")
 
 
-def _filters():
-    """The list's filters from the query string, plus what the filter form offers."""
-    departments = queries.departments(g.campaign)
-    owners = queries.owners(g.campaign)
-    filters = queries.parse_filters(
-        request.args, user_id=current_user.id, departments=departments, owners=owners
+def _filters() -> StakeholderFilterForm:
+    """The list's filters from the query string."""
+    return StakeholderFilterForm(
+        request.args, user=current_user,
+        departments=queries.departments(g.campaign), owners=queries.owners(g.campaign),
     )
-    return filters, departments, owners
 
 
 def _engagement_or_404(stakeholder_id: int) -> Engagement:
@@ -62,14 +60,14 @@ def _engagement_or_404(stakeholder_id: int) -> Engagement:
 @bp.get("/")
 def index():
     """Everyone engaged in the campaign: search, filters, sorting, 50 to a page."""
-    filters, departments, owners = _filters()
+    filter_form = _filters()
+    filters = filter_form.filters()
     page = request.args.get("page", 1, type=int)
     pagination = queries.list_page(g.campaign, filters, page, current_app.config["PER_PAGE"])
     return render_template(
         "stakeholders/index.html",
         filters=filters,
-        departments=departments,
-        owners=owners,
+        filter_form=filter_form,
         pagination=pagination,
     )
 
@@ -77,7 +75,7 @@ def index():
 @bp.get("/export.csv")
 def export():
     """The list as CSV with the current filters, every row, streamed (importable again)."""
-    filters, _, _ = _filters()
+    filters = _filters().filters()
     campaign = g.campaign
 
     def rows():

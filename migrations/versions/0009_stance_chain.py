@@ -7,13 +7,13 @@ then id; none for a person's first move) and every engagement's stance as its la
 move's `to_stance`, which is what the code keeps true from now on. No schema change.
 
 Revision ID: 0009_stance_chain
-Revises: 0007_erasure
+Revises: 0008_account_tokens
 Create Date: 2026-12-01 06:15:00
 """
 from alembic import op
 
 revision = "0009_stance_chain"
-down_revision = "0007_erasure"
+down_revision = "0008_account_tokens"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,8 @@ the CLI, the sponsor report and the tests use, so they import from ``metrics`` a
 * ``nudges`` — next conversations, champions' activity, overdue follow-ups.
 
 ``base`` holds the stance scale and portable SQL pieces, ``scope`` the campaign, filters
-and clock every figure is computed against, ``filters`` the query-string filters.
+and clock every figure is computed against, ``filters`` what the dashboard is narrowed
+to (app/dashboard/forms.py reads it from the query string).
 
 Every figure is aggregated in the database; Python only reshapes the few grouped rows that
 come back (a handful per level, department, week or theme), so the number of statements
@@ -56,7 +57,7 @@ from app.dashboard.metrics.coverage import (
     effort,
     never_contacted,
 )
-from app.dashboard.metrics.filters import Filters, departments, parse_filters
+from app.dashboard.metrics.filters import Filters, departments
 from app.dashboard.metrics.movement import Week, movement
 from app.dashboard.metrics.nudges import (
     SCORE_FORMULA,
@@ -86,7 +87,7 @@ __all__ = [
     "TargetRow", "ThemeRow", "TreeNode", "Week",
     "as_number", "at_midnight", "champions", "coverage", "departments", "effort",
     "influence_grid", "manager_alignment", "movement", "never_contacted", "next_conversations",
-    "objections_by_theme", "overdue_follow_ups", "parse_filters", "people_at", "playbook_effect",
+    "objections_by_theme", "overdue_follow_ups", "people_at", "playbook_effect",
     "report_counts", "report_lines", "reporting_tree", "share", "stance_as_of",
     "stance_distribution", "targets",
 ]

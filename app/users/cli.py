@@ -1,4 +1,4 @@
-"""`flask users ...`: manage who can sign in."""
+"""`flask users ...`: manage who can sign in, through the same operations as the Users page."""
 
 import sys
 
