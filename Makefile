@@ -37,8 +37,10 @@ run: venv
 	$(FLASK) demo
 	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) run --host $(HOST) --port $(PORT)
 
+# Two processes (pytest-xdist), each with its own database; PYTEST_ARGS="-n 0" runs in one.
+TEST_PROCESSES ?= 2
 test: venv system
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 bench: venv
 	$(PY) -m bench $(BENCH_ARGS)

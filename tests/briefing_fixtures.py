@@ -1,11 +1,6 @@
 """Fixtures shared by the test_briefings* modules: a known case-study library and a
 typical campaign (`setting`). Registered for the whole suite by `pytest_plugins` in
 tests/conftest.py, so modules use them without importing them.
-
-`_fresh_g_per_request` used to be an autouse fixture of tests/test_briefings.py, applying to
-that module and to the modules that imported it. A plugin's autouse fixture would apply to
-every test in the suite, so it is a plain fixture here and exactly those modules request it
-for all their tests with `pytestmark = pytest.mark.usefixtures("_fresh_g_per_request")`.
 """
 
 from dataclasses import dataclass
@@ -26,25 +21,6 @@ from app.models import (
 )
 from app.objections.operations import change_objection_status, raise_objection
 from tests import factories
-
-
-@pytest.fixture
-def _fresh_g_per_request(app):
-    """Each request loads its own user and campaign, as in production.
-
-    The `app` fixture holds one app context for the whole test, so `g` (where Flask-Login
-    caches the signed-in user) would otherwise outlive a request and leak between clients.
-    """
-    from flask import g, request_started
-
-    def forget(sender, **extra):
-        for name in ("_login_user", "campaign", "campaign_role"):
-            g.pop(name, None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
-
 
 # --- A small, known case-study library ------------------------------------------------
 

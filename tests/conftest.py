@@ -1,5 +1,7 @@
-"""Fixtures: an app per test on a real database (SQLite, or PostgreSQL via TEST_DATABASE_URL),
-users for every role, a campaign they are members of, and signed-in clients."""
+"""Fixtures: one app per test process on a real database (SQLite, or PostgreSQL via
+TEST_DATABASE_URL; one database per pytest-xdist worker), each test rolled back at the end
+(or, marked `commits`, committed and emptied), users for every role, a campaign they are
+members of, and signed-in clients."""
 
 import json
 import os
@@ -9,12 +11,17 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
-from flask import g, request_started
-from sqlalchemy import event
+from flask import has_app_context
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -22,7 +29,7 @@ from app.campaigns.operations import create_campaign, set_member
 from app.extensions import db
 from app.models import Phase, Role, User
 
-# The briefing modules' shared fixtures (`library`, `setting`, `_fresh_g_per_request`).
+# The briefing modules' shared fixtures (`library`, `setting`).
 pytest_plugins = ["tests.briefing_fixtures"]
 
 PASSWORD = "correct horse battery"
@@ -30,22 +37,79 @@ PASSWORD = "correct horse battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
+def _worker() -> str | None:
+    """The pytest-xdist worker running this process ("gw0", "gw1"...), or None."""
+    return os.environ.get("PYTEST_XDIST_WORKER")
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
+    """This process's test database: a SQLite file of its own, or, under TEST_DATABASE_URL,
+    that PostgreSQL database (one pytest process) or `<its name>_gw0`, `_gw1`... created on
+    the same server for each xdist worker and dropped at the end."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    worker = _worker()
+    if not worker or not url.startswith("postgresql"):
+        yield url
+        return
+    server, name = url.rsplit("/", 1)
+    name = f"{name}_{worker}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"{server}/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+class _FreshContextClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as on a real
+    server: nothing in `g` (the signed-in user, the campaign) outlives a request, and the
+    request has its own database session. The test's session is committed first, so the
+    request sees what the test set up (on the fast path nothing is committed for real: see
+    `app`), and its objects are expired, so the test then sees what the request changed."""
+
+    def open(self, *args, **kwargs):
+        if self.preserve_context or not has_app_context():
+            return super().open(*args, **kwargs)
+        db.session.commit()
+        # Buffered: a streamed body is read while the request's context is still there.
+        kwargs.setdefault("buffered", True)
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+class _JoinedSession(FlaskSQLAlchemySession):
+    """A session on the test's one connection when it was given one (Flask-SQLAlchemy's
+    session otherwise always picks the engine)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
 @pytest.fixture(scope="session")
-def _schema(database_url):
-    """Create the schema once per run; each test then empties the tables it filled."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+def _app(database_url):
+    """One app per test process (per xdist worker), with the schema created once."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test-secret",
+        }
+    )
+    app.test_client_class = _FreshContextClient
     with app.app_context():
         db.drop_all()
         db.create_all()
-    yield
+    yield app
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
@@ -62,28 +126,76 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
-def _fresh_g(sender, **extra):
-    g.__dict__.clear()
+#: Fixtures whose code reads the database from another thread or process: their tests
+#: commit for real (see `app`).
+_COMMITTING_FIXTURES = {"live_server", "gunicorn_server"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if _COMMITTING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.commits)
+
+
+@contextmanager
+def _rolled_back():
+    """Everything the test and its requests write stays in one transaction on one
+    connection, rolled back at the end: each session (the test's, each request's, the CLI's)
+    joins it and commits to a SAVEPOINT only (SQLAlchemy's "Joining a Session into an
+    External Transaction")."""
+    connection = db.engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite begins transactions itself, late, and would let the first RELEASE
+        # SAVEPOINT commit for real; let SQLAlchemy's BEGIN through instead (the recipe in
+        # SQLAlchemy's SQLite dialect docs, for this connection only).
+        driver = connection.connection.driver_connection
+        driver.isolation_level = None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    app_session = db.session
+    db.session = scoped_session(
+        sessionmaker(db=db, class_=_JoinedSession, query_cls=db.Query, bind=connection,
+                     join_transaction_mode="create_savepoint"),
+        scopefunc=_app_ctx_id,
+    )
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = app_session
+        outer.rollback()
+        if sqlite:
+            driver.isolation_level = ""
+        connection.close()
 
 
 @pytest.fixture
-def app(_schema, database_url):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "WTF_CSRF_ENABLED": False,
-            "SECRET_KEY": "test-secret",
-        }
-    )
-    # Test-client requests reuse the test's app context, so `g` would carry the previous
-    # request's signed-in user and campaign into the next one; a real server starts clean.
-    request_started.connect(_fresh_g, app)
-    with app.app_context():
-        yield app
-        db.session.rollback()
-        _empty_tables()
-        db.engine.dispose()
+def app(_app, request):
+    """The app, inside an app context for the test's own database work.
+
+    By default everything the test writes is rolled back at the end (fast). Tests marked
+    `@pytest.mark.commits`, and every test using `live_server` or `gunicorn_server` (other
+    threads and processes read the database on their own connections), commit for real and
+    have every table emptied afterwards."""
+    config, extensions = dict(_app.config), dict(_app.extensions)
+    try:
+        with _app.app_context():
+            if request.node.get_closest_marker("commits"):
+                try:
+                    yield _app
+                finally:
+                    db.session.rollback()
+                    _empty_tables()
+            else:
+                with _rolled_back():
+                    yield _app
+    finally:
+        _app.config.clear()
+        _app.config.update(config)
+        _app.extensions.clear()
+        _app.extensions.update(extensions)
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ tests/briefing_fixtures.py, shared with the other test_briefings_* modules.
 from dataclasses import dataclass
 from datetime import date
 
-import pytest
-
 from app.briefings.builder import (
     BUDGET_PAGES,
     build_briefing,
@@ -23,8 +21,6 @@ from app.models import Landmine, Level, RiskArea, RiskItem, RiskStatus
 from app.objections.operations import raise_objection
 from tests import factories
 from tests.briefing_fixtures import COST_EXEC_ANSWER, EXEC_ANSWER
-
-pytestmark = pytest.mark.usefixtures("_fresh_g_per_request")
 
 
 def build(setting, audience, *people, **kwargs):

@@ -2,14 +2,10 @@
 
 import hashlib
 
-import pytest
-
 from app.extensions import db
 from app.models import Briefing, Exposure, Level
 from tests import factories
 from tests.test_briefings_pdf import pages, pdf_text
-
-pytestmark = pytest.mark.usefixtures("_fresh_g_per_request")
 
 SLUG = "collaboration-platform-rollout"
 

@@ -5,14 +5,11 @@ import io
 import unicodedata
 from datetime import date
 
-import pytest
 from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import Briefing, Exposure, Level, PlaybookResponse
 from tests.briefing_fixtures import COST_EXEC_ANSWER, EXEC_ANSWER, MANAGER_ANSWER
-
-pytestmark = pytest.mark.usefixtures("_fresh_g_per_request")
 
 URL = "/campaigns/collaboration-platform-rollout/briefings"
 

@@ -4,8 +4,6 @@ briefings draw on (key messages, the risk checklist, landmine words)."""
 import hashlib
 from datetime import UTC, datetime
 
-import pytest
-
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -20,8 +18,6 @@ from app.models import (
 )
 from tests import factories
 from tests.conftest import extract_csrf
-
-pytestmark = pytest.mark.usefixtures("_fresh_g_per_request")
 
 URL = "/campaigns/collaboration-platform-rollout/briefings"
 
@@ -307,8 +303,9 @@ def test_lead_updates_status_owner_and_notes_and_removes_items(setting, as_lead,
     assert as_lead.post(f"{URL}/risks/new", data={
         "area": "licensing", "question": "Are contractors covered?", "status": "open",
         "owner": "", "notes": ""}).status_code == 302
-    assert as_lead.post(f"{URL}/risks/{item.id}/delete").status_code == 302
-    assert db.session.get(RiskItem, item.id) is None
+    item_id = item.id
+    assert as_lead.post(f"{URL}/risks/{item_id}/delete").status_code == 302
+    assert db.session.get(RiskItem, item_id) is None
     # Removing every item does not bring the defaults back while one remains.
     assert db.session.scalar(
         db.select(db.func.count(RiskItem.id)).filter_by(campaign_id=setting.campaign.id)) == 10
@@ -340,9 +337,10 @@ def test_lead_edits_the_landmine_list_and_anyone_can_check_text(setting, as_lead
     }).get_data(as_text=True)
     assert "working together" in html
     assert "Nothing here should put" not in html
-    assert as_viewer.post(f"{URL}/landmines/{landmine.id}/delete").status_code == 403
-    assert as_lead.post(f"{URL}/landmines/{landmine.id}/delete").status_code == 302
-    assert db.session.get(Landmine, landmine.id) is None
+    landmine_id = landmine.id
+    assert as_viewer.post(f"{URL}/landmines/{landmine_id}/delete").status_code == 403
+    assert as_lead.post(f"{URL}/landmines/{landmine_id}/delete").status_code == 302
+    assert db.session.get(Landmine, landmine_id) is None
 
 
 def test_forms_carry_a_csrf_token(setting, app, as_lead):

@@ -26,8 +26,6 @@ from app.models import (
 from app.stakeholders.operations import StakeholderError, add_stakeholder, update_stakeholder
 from tests.factories import conversation, person, theme
 
-pytestmark = pytest.mark.usefixtures("_fresh_g_per_request")
-
 SECRET_EMAIL = "yvonne.secret@shared.example"
 NOBODY_EMAIL = "no.one.at.all@shared.example"
 #: What X's champion must never see: Y's names and titles.

@@ -202,9 +202,19 @@ def test_index_runs_a_constant_number_of_queries(as_admin, users, count_queries)
     assert load() == few
 
 
-def test_admin_sees_every_campaign(as_admin, campaign, other_campaign):
-    html = as_admin.get("/campaigns/").get_data(as_text=True)
-    assert campaign.name in html and other_campaign.name in html
+def test_admin_sees_every_campaign(as_admin, as_lead, campaign, other_campaign):
+    def listed(client) -> str:
+        """The campaigns list itself (the table), not the header's campaign menu."""
+        html = client.get("/campaigns/").get_data(as_text=True)
+        return html.split('gs-campaign-table">')[1].split("</table>")[0]
+
+    every = listed(as_admin)
+    for each in (campaign, other_campaign):
+        assert f'href="/campaigns/{each.slug}/stakeholders/">{each.name}</a>' in every
+        assert each.change in every
+    # The lead, a member of one of them, has only that one in the list.
+    theirs = listed(as_lead)
+    assert campaign.name in theirs and other_campaign.name not in theirs
 
 
 def switcher(html: str) -> str:

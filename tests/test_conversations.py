@@ -27,23 +27,6 @@ from tests.conftest import extract_csrf, login, make_user
 from tests.factories import conversation, person, theme
 
 
-@pytest.fixture(autouse=True)
-def _signed_in_user_per_request(app):
-    """Each request loads its own user, as in production.
-
-    The `app` fixture holds one app context for the whole test, so `g` (where Flask-Login
-    caches the signed-in user) would otherwise outlive a request and leak between clients.
-    """
-    from flask import g, request_started
-
-    def forget_user(sender, **extra):
-        g.pop("_login_user", None)
-
-    request_started.connect(forget_user, app)
-    yield
-    request_started.disconnect(forget_user, app)
-
-
 def local(moment: datetime) -> str:
     """A moment as the user's datetime-local input would send it."""
     return to_local(moment).strftime("%Y-%m-%dT%H:%M")

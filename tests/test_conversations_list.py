@@ -8,7 +8,6 @@ from app.conversations.operations import FollowUpInput, ObjectionInput
 from app.extensions import db
 from app.models import Channel, Stance
 from tests.factories import conversation, person, theme
-from tests.test_conversations import _signed_in_user_per_request  # noqa: F401  (autouse)
 
 
 def url(campaign, query=""):

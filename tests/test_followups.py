@@ -10,7 +10,6 @@ from app.followups.operations import add_follow_up
 from app.models import AuditEvent, FollowUp
 from tests.conftest import extract_csrf
 from tests.factories import conversation, person
-from tests.test_conversations import _signed_in_user_per_request  # noqa: F401  (autouse)
 
 
 def url(campaign, tail=""):

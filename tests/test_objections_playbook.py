@@ -129,9 +129,26 @@ def test_lead_edits_a_theme_audited_and_slug_kept(as_lead, campaign, users):
     assert "<strong>same permissions</strong>" in html
 
 
-def test_admin_may_edit_too(as_admin, campaign):
+def test_admin_may_edit_too(as_admin, campaign, users):
     fad = theme(campaign, "fad")
     assert as_admin.get(f"{BASE}/{fad.id}/edit").status_code == 200
+    response = as_admin.post(f"{BASE}/{fad.id}/edit", data={
+        "name": "Just a fad?",
+        "description": fad.description,
+        "answer_executive": fad.response_for(Level.executive).response,
+        "answer_manager": fad.response_for(Level.manager).response,
+        "answer_worker": "It has run for **ten years** elsewhere.",
+    })
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert fad.name == "Just a fad?"
+    assert fad.response_for(Level.worker).response == "It has run for **ten years** elsewhere."
+    assert fad.response_for(Level.worker).updated_by_id == users["admin"].id
+    event = db.session.scalar(db.select(AuditEvent).filter_by(
+        entity_type="objection_theme", entity_id=fad.id, action="update"))
+    assert event.user_id == users["admin"].id
+    assert event.changes["name"][1] == "Just a fad?"
+    assert "<strong>ten years</strong>" in as_admin.get(BASE).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("who", ["champion", "viewer"])

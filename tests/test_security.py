@@ -29,6 +29,18 @@ def test_every_page_but_login_and_health_requires_sign_in(app, client):
             assert "/login" in response.headers["Location"], endpoint
 
 
-@pytest.mark.parametrize("header", ["X-Frame-Options", "X-Content-Type-Options"])
-def test_pages_send_basic_security_headers(client, header):
-    assert header in client.get("/login").headers
+@pytest.mark.parametrize("path", ["/login", "/campaigns/", "/no-such-page"])
+def test_pages_send_basic_security_headers(as_lead, path):
+    headers = as_lead.get(path).headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    policy = dict(
+        (directive.split(" ", 1) + [""])[:2]
+        for directive in headers["Content-Security-Policy"].split("; "))
+    assert policy == {
+        "default-src": "'self'", "script-src": "'self'",
+        "style-src": "'self' 'unsafe-inline'", "img-src": "'self' data:",
+        "object-src": "'none'", "base-uri": "'self'", "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }

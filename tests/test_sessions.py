@@ -104,6 +104,9 @@ def _age(user, **delta):
     db.session.commit()
 
 
+# Ending an idle or expired session is bookkeeping written on a connection of its own
+# (app/auth/sessions.py `_write_apart`), so these tests commit for real.
+@pytest.mark.commits
 def test_idle_sessions_end(app, users, campaign):
     app.config["SESSION_IDLE_MINUTES"] = 60
     cookies = captured(sign_in(app, users["champion"]), SESSION)
@@ -117,6 +120,7 @@ def test_idle_sessions_end(app, users, campaign):
     assert db.session.scalar(db.select(db.func.count(UserSession.id))) == 0
 
 
+@pytest.mark.commits
 def test_remembered_sessions_end_after_remember_days(app, users, campaign):
     app.config["SESSION_IDLE_MINUTES"] = 60
     cookies = captured(sign_in(app, users["champion"], remember=True), REMEMBER)

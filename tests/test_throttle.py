@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
+import pytest
 from flask import request, request_started
 
 from app import create_app
@@ -119,23 +120,35 @@ def test_failures_older_than_the_window_no_longer_count(client, users):
     assert "Try again in a minute." in response.get_data(as_text=True)
 
 
-def _where_requests_come_from(app) -> list[tuple[str, str, str]]:
-    seen = []
+@pytest.fixture
+def where_requests_come_from():
+    """where_requests_come_from(app) lists (address, scheme, host) of each request `app`
+    answers from then on, until the end of the test (the app outlives it)."""
+    listening = []
 
-    def record(sender, **extra):
-        seen.append((request.remote_addr, request.scheme, request.host))
+    def listen(app) -> list[tuple[str, str, str]]:
+        seen = []
 
-    request_started.connect(record, app, weak=False)
-    return seen
+        def record(sender, **extra):
+            seen.append((request.remote_addr, request.scheme, request.host))
+
+        request_started.connect(record, app, weak=False)
+        listening.append((record, app))
+        return seen
+
+    yield listen
+    for record, app in listening:
+        request_started.disconnect(record, app)
 
 
 FORGED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
           "X-Forwarded-Host": "groundswell.example"}
 
 
-def test_a_forged_x_forwarded_for_is_ignored_by_default(app, client, users):
+def test_a_forged_x_forwarded_for_is_ignored_by_default(app, client, users,
+                                                        where_requests_come_from):
     assert app.config["TRUSTED_PROXIES"] == 0
-    seen = _where_requests_come_from(app)
+    seen = where_requests_come_from(app)
     app.config["LOGIN_ADDRESS_LIMIT"] = 3
     for n in range(3):
         # A new forged address each time does not dodge the per-address limit.
@@ -145,11 +158,11 @@ def test_a_forged_x_forwarded_for_is_ignored_by_default(app, client, users):
     assert {address for _, address in failures()} == {"127.0.0.1"}
 
 
-def test_x_forwarded_for_is_honoured_from_trusted_proxies(app, users):
+def test_x_forwarded_for_is_honoured_from_trusted_proxies(app, users, where_requests_come_from):
     proxied = create_app({**{key: app.config[key] for key in (
         "TESTING", "SQLALCHEMY_DATABASE_URI", "WTF_CSRF_ENABLED", "SECRET_KEY")},
         "TRUSTED_PROXIES": 1, "LOGIN_ADDRESS_LIMIT": 3})
-    seen = _where_requests_come_from(proxied)
+    seen = where_requests_come_from(proxied)
     client = proxied.test_client()
     for n in range(3):
         sign_in(client, f"typo{n}@example.org", headers={"X-Forwarded-For": "203.0.113.9"})
