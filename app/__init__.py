@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import Config
+from app.config import Config, project_folder
 from app.extensions import bootstrap, csrf, db, login_manager, mail, migrate
 
 #: Feature packages. A feature's `views` module has a blueprint `bp` (or a tuple
@@ -59,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder="../templates",
+        template_folder=project_folder("templates"),
         static_folder="static",
     )
     app.config.from_object(Config)
@@ -88,7 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    migrate.init_app(app, db, directory=str(project_folder("migrations")))
     csrf.init_app(app)
     bootstrap.init_app(app)
     mail.init_app(app)

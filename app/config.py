@@ -1,10 +1,20 @@
 """Configuration defaults; every value can be overridden from the environment."""
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Where a built wheel carries templates/, migrations/ and case_studies/ (see setup.py).
+BUNDLED = Path(__file__).resolve().parent / "_project"
+#: Flask's instance folder: instance/ in a checkout, <prefix>/var/app-instance when installed.
+INSTANCE = ROOT / "instance" if not BUNDLED.is_dir() else Path(sys.prefix) / "var" / "app-instance"
+
+
+def project_folder(name: str) -> Path:
+    """templates/, migrations/ or case_studies/: the checkout's, or the wheel's copy."""
+    return BUNDLED / name if BUNDLED.is_dir() else ROOT / name
 
 
 class Config:
@@ -12,7 +22,7 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'groundswell.sqlite3'}"
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'groundswell.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
@@ -45,7 +55,7 @@ class Config:
     PER_PAGE = 50
     #: Largest request body (CSV imports are the biggest); more answers 413.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024)))
-    CASE_STUDIES_DIR = os.environ.get("CASE_STUDIES_DIR", str(ROOT / "case_studies"))
+    CASE_STUDIES_DIR = os.environ.get("CASE_STUDIES_DIR", str(project_folder("case_studies")))
     #: Wall-clock limit for one PDF render; a runaway input fails with a clear error.
     PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "60"))
     PDF_MAX_HTML_BYTES = int(os.environ.get("PDF_MAX_HTML_BYTES", str(5 * 1024 * 1024)))

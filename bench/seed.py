@@ -91,8 +91,9 @@ def _fix_sequences(connection, models) -> None:
         return
     for model in models:
         name = model.__tablename__
+        # The model's own table name, not outside input.
         connection.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+            f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "  # nosec B608
             f"(SELECT COALESCE(MAX(id), 1) FROM \"{name}\"))"
         ))
 

@@ -31,9 +31,13 @@ the files that are sound.
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
 
+import frontmatter
+import pydantic
 import yaml
 from flask import current_app
+from pydantic_core import PydanticCustomError
 
 from app.models import Level
 from app.objections.playbook import DEFAULT_THEMES
@@ -41,14 +45,143 @@ from app.objections.playbook import DEFAULT_THEMES
 #: Objection theme slugs a case study may say it answers (the default playbook's).
 THEME_SLUGS = tuple(slug for slug, _name, _description, _answers in DEFAULT_THEMES)
 
-REQUIRED_TEXT = ("title", "organisation", "sector", "source", "summary")
-OPTIONAL_FLAGS = ("illustrative", "cautionary")
-KNOWN_KEYS = frozenset(
-    (*REQUIRED_TEXT, *OPTIONAL_FLAGS, "year", "outcomes", "tags", "answers")
-)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADING_RE = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
-FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
+YAML_FRONT_MATTER = frontmatter.YAMLHandler()
+
+
+def _none_as(empty):
+    """A before-validator: a key written with no value (`tags:`) counts as `empty`."""
+    return pydantic.BeforeValidator(lambda value: empty if value is None else value)
+
+
+def _number_as_text(value):
+    # `figure: 85` means the text "85"; `figure: yes` is a mistake, not "True".
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _known_themes(themes: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [theme for theme in themes if theme not in THEME_SLUGS]
+    if unknown:
+        raise PydanticCustomError(
+            "unknown_theme",
+            "unknown theme{plural} {themes} (known: {known})",
+            {
+                "plural": "s" if len(unknown) > 1 else "",
+                "themes": ", ".join(map(repr, unknown)),
+                "known": ", ".join(THEME_SLUGS),
+            },
+        )
+    return themes
+
+
+def _distinct_words(words: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(word.lower() for word in words))
+
+
+#: Required text: missing, empty or blank is "is required"; runs of white space become one.
+Text = Annotated[
+    str,
+    _none_as(""),
+    pydantic.StringConstraints(strip_whitespace=True, min_length=1),
+    pydantic.AfterValidator(lambda text: " ".join(text.split())),
+]
+Word = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1)]
+#: A list of at least one word, lower-cased, each once.
+Words = Annotated[
+    list[Word], _none_as([]), pydantic.Field(min_length=1), pydantic.AfterValidator(_distinct_words)
+]
+OutcomeText = Annotated[
+    str,
+    pydantic.BeforeValidator(_number_as_text),
+    pydantic.StringConstraints(strip_whitespace=True, min_length=1),
+]
+
+
+class OutcomeMeta(pydantic.BaseModel):
+    """One `{figure, label}` entry of `outcomes`."""
+
+    model_config = pydantic.ConfigDict(strict=True, extra="forbid")
+
+    figure: OutcomeText
+    label: OutcomeText
+
+
+class FrontMatter(pydantic.BaseModel):
+    """The schema of a case study's front matter. Strict: `year: "2009"` or `illustrative:
+    yes` are mistakes to report, not values to coerce."""
+
+    model_config = pydantic.ConfigDict(strict=True, extra="forbid")
+
+    title: Text
+    organisation: Text
+    sector: Text
+    source: Text
+    summary: Text
+    year: Annotated[int, pydantic.Field(ge=1900, le=2100)] | None = None
+    outcomes: Annotated[list[OutcomeMeta], _none_as([])] = []
+    tags: Words
+    answers: Annotated[Words, pydantic.AfterValidator(_known_themes)]
+    illustrative: Annotated[bool, _none_as(False)] = False
+    cautionary: Annotated[bool, _none_as(False)] = False
+
+
+KNOWN_KEYS = frozenset(FrontMatter.model_fields)
+
+#: What to say for a pydantic error, by (field, error type); ("*", type) for any field.
+#: Custom errors (an unknown theme) carry their own message.
+MESSAGES = {
+    ("*", "missing"): "is required",
+    ("*", "string_too_short"): "is required",
+    ("*", "string_type"): "must be text",
+    ("*", "bool_type"): "must be true or false",
+    ("*", "extra_forbidden"): "unknown key (known: " + ", ".join(sorted(KNOWN_KEYS)) + ")",
+    ("words", "missing"): "is required: a list with at least one entry",
+    ("words", "too_short"): "is required: a list with at least one entry",
+    ("words", "*"): "must be a list of words",
+    ("year", "*"): "must be a whole number such as 2009, or left out",
+    ("outcomes", "*"): "must be a list of {figure, label} (an empty list when none)",
+    ("outcome", "*"): "must be a mapping with figure and label",
+    ("outcome part", "*"): "is required text",
+}
+
+
+def _library_errors(name: str, error: pydantic.ValidationError) -> list["LibraryError"]:
+    """pydantic's errors in the library's words: `outcomes[1].label: is required text`."""
+    problems = []
+    for detail in error.errors():
+        key, *rest = detail["loc"]
+        kind = detail["type"]
+        where, group = str(key), str(key)
+        if key in ("tags", "answers"):
+            group = "words"
+        elif key == "year" and kind in ("greater_than_equal", "less_than_equal"):
+            message = f"{detail['input']} is not a plausible year"
+            problems.append(LibraryError(name, "year", message))
+            continue
+        elif key == "outcomes" and rest:
+            where = f"outcomes[{rest[0] + 1}]"
+            group = "outcome"
+            if len(rest) > 1:
+                if kind == "extra_forbidden":
+                    problems.append(LibraryError(name, where, f"unknown key {rest[1]}"))
+                    continue
+                where, group = f"{where}.{rest[1]}", "outcome part"
+        if kind.startswith("unknown_"):
+            message = detail["msg"]
+        elif kind == "extra_forbidden" and group == "outcome":
+            message = "unknown key"
+        else:
+            message = (
+                MESSAGES.get((group, kind))
+                or MESSAGES.get((group, "*"))
+                or MESSAGES.get(("*", kind))
+                or detail["msg"]
+            )
+        problems.append(LibraryError(name, where, message))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -173,121 +306,59 @@ def _parse_file(path: Path, errors: list[LibraryError]) -> CaseStudy | None:
         problem("file", f"cannot be read as UTF-8 text ({error.__class__.__name__})")
         return None
 
-    match = FRONT_MATTER_RE.match(text)
-    if match is None:
+    meta = _front_matter(text, problem)
+    if meta is None:
+        return None
+    front, body = meta
+    try:
+        fields = FrontMatter.model_validate({str(key): value for key, value in front.items()})
+    except pydantic.ValidationError as error:
+        errors.extend(_library_errors(name, error))
+        fields = None
+
+    sections = _sections(body, problem)
+    if errors or fields is None:
+        return None
+    return CaseStudy(
+        slug=path.stem,
+        title=fields.title,
+        organisation=fields.organisation,
+        sector=fields.sector,
+        year=fields.year,
+        source=fields.source,
+        summary=fields.summary,
+        outcomes=tuple(Outcome(item.figure, item.label) for item in fields.outcomes),
+        tags=fields.tags,
+        answers=fields.answers,
+        sections=sections,
+        illustrative=fields.illustrative,
+        cautionary=fields.cautionary,
+    )
+
+
+def _front_matter(text: str, problem) -> tuple[dict[str, Any], str] | None:
+    """The YAML front matter as a mapping, and the Markdown after it."""
+    if not YAML_FRONT_MATTER.detect(text):
         problem("front matter", "the file must start with YAML front matter between --- lines")
         return None
     try:
-        meta = yaml.safe_load(match.group(1))
+        front, body = YAML_FRONT_MATTER.split(text)
+    except ValueError:
+        problem("front matter", "the front matter has no closing --- line")
+        return None
+    try:
+        meta = YAML_FRONT_MATTER.load(front)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
+        # `front` starts with the line break after the opening ---, so line 0 is that ---.
+        where = f" at line {mark.line + 1}" if mark is not None else ""
         reason = f" ({error.problem})" if getattr(error, "problem", None) else ""
         problem("front matter", f"is not valid YAML{where}{reason}")
         return None
     if not isinstance(meta, dict):
         problem("front matter", "must be a mapping of keys to values")
         return None
-
-    for key in sorted(set(map(str, meta)) - KNOWN_KEYS):
-        problem(key, "unknown key (known: " + ", ".join(sorted(KNOWN_KEYS)) + ")")
-
-    values = {key: _text(meta, key, problem) for key in REQUIRED_TEXT}
-    year = _year(meta.get("year"), problem)
-    outcomes = _outcomes(meta.get("outcomes", []), problem)
-    tags = _words(meta, "tags", problem)
-    answers = _words(meta, "answers", problem)
-    for theme in answers:
-        if theme not in THEME_SLUGS:
-            problem("answers", f"unknown theme {theme!r} (known: {', '.join(THEME_SLUGS)})")
-    flags = {}
-    for key in OPTIONAL_FLAGS:
-        value = meta.get(key, False)
-        if not isinstance(value, bool):
-            problem(key, "must be true or false")
-        flags[key] = value is True
-
-    sections = _sections(text[match.end():], problem)
-    if errors:
-        return None
-    return CaseStudy(
-        slug=path.stem,
-        year=year,
-        outcomes=outcomes,
-        tags=tags,
-        answers=answers,
-        sections=sections,
-        **values,
-        **flags,
-    )
-
-
-def _text(meta: dict, key: str, problem) -> str:
-    value = meta.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        problem(key, "is required")
-        return ""
-    if not isinstance(value, str):
-        problem(key, "must be text")
-        return ""
-    return " ".join(value.split())
-
-
-def _year(value, problem) -> int | None:
-    if value is None:
-        return None
-    # bool is an int in Python; `year: yes` is a mistake, not 1.
-    if isinstance(value, bool) or not isinstance(value, int):
-        problem("year", "must be a whole number such as 2009, or left out")
-        return None
-    if not 1900 <= value <= 2100:
-        problem("year", f"{value} is not a plausible year")
-        return None
-    return value
-
-
-def _outcomes(value, problem) -> tuple[Outcome, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        problem("outcomes", "must be a list of {figure, label} (an empty list when none)")
-        return ()
-    outcomes = []
-    for index, item in enumerate(value, start=1):
-        where = f"outcomes[{index}]"
-        if not isinstance(item, dict):
-            problem(where, "must be a mapping with figure and label")
-            continue
-        extra = sorted(set(map(str, item)) - {"figure", "label"})
-        if extra:
-            problem(where, "unknown key " + ", ".join(extra))
-        parts = []
-        for key in ("figure", "label"):
-            part = item.get(key)
-            if isinstance(part, int | float) and not isinstance(part, bool):
-                part = str(part)
-            if not isinstance(part, str) or not part.strip():
-                problem(f"{where}.{key}", "is required text")
-                part = ""
-            parts.append(part.strip())
-        outcomes.append(Outcome(*parts))
-    return tuple(outcomes)
-
-
-def _words(meta: dict, key: str, problem) -> tuple[str, ...]:
-    value = meta.get(key)
-    if value is None or value == []:
-        problem(key, "is required: a list with at least one entry")
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problem(key, "must be a list of words")
-        return ()
-    words = []
-    for word in value:
-        word = word.strip().lower()
-        if word not in words:
-            words.append(word)
-    return tuple(words)
+    return meta, body
 
 
 def _sections(body: str, problem) -> dict[Level, str]:

@@ -143,7 +143,8 @@ class Picture:
             f'<title id="{title_id}">{escape(self.title)}</title>'
             f"{self._defs()}{''.join(self.parts)}</svg>"
         )
-        return Markup(svg)
+        # Every text and attribute value above went through escape(); key is a fixed name.
+        return Markup(svg)  # nosec B704
 
 
 def _nice_ceiling(value: int) -> int:
