@@ -63,10 +63,10 @@ def load_user(token: str) -> User | None:
     user_session, user = found
     now = utcnow()
     if not user.active or _expires_at(user_session) <= now:
-        _write_apart(db.delete(UserSession).where(UserSession.id == user_session.id))
+        write_apart(db.delete(UserSession).where(UserSession.id == user_session.id))
         return None
     if now - user_session.last_seen_at >= TOUCH_EVERY:
-        _write_apart(db.update(UserSession).where(UserSession.id == user_session.id)
+        write_apart(db.update(UserSession).where(UserSession.id == user_session.id)
                      .values(last_seen_at=now))
         set_committed_value(user_session, "last_seen_at", now)
     user.session_token = token
@@ -74,11 +74,13 @@ def load_user(token: str) -> User | None:
     return user
 
 
-def _write_apart(statement) -> None:
+def write_apart(*statements) -> None:
     """Run bookkeeping in its own short transaction: the request's session is left as it
-    was (nothing it loaded is expired, and a GET still writes nothing of the user's)."""
+    was (nothing it loaded is expired, and a GET still writes nothing of the user's), and
+    what it writes stays even when the request is refused and rolled back."""
     with db.engine.begin() as connection:
-        connection.execute(statement)
+        for statement in statements:
+            connection.execute(statement)
 
 
 def current_session() -> UserSession | None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy.orm import InstrumentedAttribute
 
+from app.auth.sessions import write_apart
 from app.extensions import db
 from app.models import SignInFailure
 from app.models.base import utcnow
@@ -81,9 +82,11 @@ def check(email: str, address: str) -> Refusal | None:
 
 
 def record_failure(email: str, address: str) -> None:
-    """Count one failed sign-in, and drop failures too old to count any more."""
+    """Count one failed sign-in, and drop failures too old to count any more. Written in its
+    own transaction: the request that failed answers 4xx and is rolled back, this is not."""
     now = utcnow()
-    db.session.execute(db.delete(SignInFailure).where(SignInFailure.failed_at <= now - _window()))
-    db.session.add(SignInFailure(email=normalise_email(email)[:254],
-                                 address=address[:ADDRESS_LENGTH], failed_at=now))
-    db.session.flush()
+    write_apart(
+        db.delete(SignInFailure).where(SignInFailure.failed_at <= now - _window()),
+        db.insert(SignInFailure).values(email=normalise_email(email)[:254],
+                                        address=address[:ADDRESS_LENGTH], failed_at=now),
+    )

@@ -208,7 +208,6 @@ def new():
     try:
         if request.form.get("action") == "generate":
             briefing = operations.generate_briefing(draft, current_user)
-            db.session.commit()
             flash(f"Briefing generated: {draft.budget_status}.",
                   "warning" if draft.over_budget else "success")
             return redirect(url_for(".show", briefing_id=briefing.id))
@@ -231,7 +230,6 @@ def _form_page(form, template: str, context: dict, save):
     if not form.validate():
         return render_template(template, form=form, **context), 400
     message, target = save()
-    db.session.commit()
     flash(message, "success")
     return redirect(target)
 

@@ -13,6 +13,7 @@ from app.campaigns.forms import (
     RemoveMemberForm,
 )
 from app.campaigns.operations import CampaignError
+from app.errors import refuse
 from app.extensions import db
 from app.formatting import today_local
 from app.models import Campaign, Engagement, Membership, Role, Stakeholder, Stance, User
@@ -71,7 +72,6 @@ def new():
     if form.validate_on_submit():
         campaign = operations.create_campaign(current_user, form.values())
         operations.set_targets(campaign, current_user, form.target_values())
-        db.session.commit()
         flash(f"Campaign “{campaign.name}” created with the default objection playbook.", "success")
         return redirect(url_for("stakeholders.index", slug=campaign.slug))
     status = 400 if request.method == "POST" else 200
@@ -89,7 +89,6 @@ def settings():
     elif form.validate_on_submit():
         changes = operations.update_campaign(campaign, current_user, form.values())
         changes.update(operations.set_targets(campaign, current_user, form.target_values()))
-        db.session.commit()
         flash("Settings saved." if changes else "Nothing changed.",
               "success" if changes else "info")
         return redirect(url_for("campaign.settings"))
@@ -136,9 +135,8 @@ def members():
                 g.campaign, current_user, form.email.data, Role[form.role.data]
             )
         except CampaignError as error:
-            getattr(form, error.field).errors.append(str(error))
+            refuse(form, error)
         else:
-            db.session.commit()
             flash(f"{membership.user.name} added as {membership.role.label.lower()}.", "success")
             return redirect(url_for("campaign.members"))
     return _members_page(add_form=form, status=400)
@@ -156,9 +154,8 @@ def member_role(user_id: int):
     try:
         operations.change_member_role(g.campaign, current_user, membership, Role[form.role.data])
     except CampaignError as error:
-        db.session.rollback()
+        db.session.rollback()  # the page shows the members as they are stored
         return _members_page(error=str(error), error_user_id=user_id, status=400)
-    db.session.commit()
     flash(f"{membership.user.name} is now {membership.role.label.lower()}.", "success")
     return _after_member_change()
 
@@ -174,9 +171,8 @@ def member_remove(user_id: int):
     try:
         operations.remove_member(g.campaign, current_user, membership)
     except CampaignError as error:
-        db.session.rollback()
+        db.session.rollback()  # the page shows the members as they are stored
         return _members_page(error=str(error), error_user_id=user_id, status=400)
-    db.session.commit()
     flash(f"{name} no longer works in this campaign.", "success")
     return _after_member_change()
 
