@@ -21,7 +21,7 @@ from app.auth.sessions import current_session, end_session, start_session
 from app.campaigns.operations import CampaignError
 from app.errors import refuse
 from app.extensions import db
-from app.models import Campaign, Role, TokenPurpose, User
+from app.models import Role, TokenPurpose, User
 from app.users import operations, queries
 from app.users.forms import STATUS_CHOICES, ActionForm, InviteForm, RoleForm, SetPasswordForm
 
@@ -42,7 +42,7 @@ def admins_only():
 
 
 def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = queries.account(user_id)
     if user is None:
         abort(404)
     return user
@@ -91,7 +91,7 @@ def invite():
     if form.validate_on_submit():
         campaign = None
         if form.campaign.data:
-            campaign = db.session.get(Campaign, int(form.campaign.data))
+            campaign = queries.campaign(int(form.campaign.data))
         try:
             user, token = operations.invite_user(
                 current_user, form.email.data, form.name.data, Role[form.role.data],
