@@ -121,3 +121,14 @@ def landmine_words(campaign: Campaign) -> list[Landmine]:
     return list(db.session.scalars(
         db.select(Landmine).where(Landmine.campaign_id == campaign.id)
     ))
+
+
+def landmine_listed(campaign: Campaign, word: str, *, excluding: Landmine | None = None) -> bool:
+    """Whether the campaign's list already has `word` (any case), other than `excluding`."""
+    query = db.select(Landmine.id).where(
+        Landmine.campaign_id == campaign.id,
+        db.func.lower(Landmine.word) == word.lower(),
+    )
+    if excluding is not None:
+        query = query.where(Landmine.id != excluding.id)
+    return db.session.scalar(query) is not None

@@ -34,18 +34,14 @@ from app.conversations.operations import (
     FollowUpInput,
     ObjectionInput,
 )
-from app.extensions import db
+from app.conversations.queries import campaign_members, current_key_messages, load_people
 from app.formatting import from_local, to_local, today_local
 from app.forms import optional_int, plausible_date
-from app.inputs import is_record_id
 from app.models import (
     Channel,
-    Engagement,
     KeyMessage,
     Level,
-    Membership,
     ObjectionTheme,
-    Stakeholder,
     Stance,
     User,
 )
@@ -67,41 +63,8 @@ def channel_choices() -> list[SelectChoice]:
     return [SelectChoice(member.name, member.label) for member in Channel]
 
 
-def campaign_members(campaign, me) -> list[User]:
-    """People who can own a follow-up here: active members, and always the current user."""
-    members = list(
-        db.session.scalars(
-            db.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.campaign_id == campaign.id, User.active.is_(True))
-            .order_by(User.name)
-        )
-    )
-    if all(member.id != me.id for member in members):
-        members.insert(0, me)
-    return members
-
-
 def member_choices(members) -> list[SelectChoice]:
     return [SelectChoice(str(member.id), member.name) for member in members]
-
-
-def load_people(campaign, engagement_ids) -> dict[int, tuple[Engagement, Stakeholder]]:
-    """The campaign's active people among `engagement_ids`, in one query."""
-    # An id beyond an INTEGER column is unknown like any other (the database would fail).
-    ids = {engagement_id for engagement_id in engagement_ids if is_record_id(engagement_id)}
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        db.select(Engagement, Stakeholder)
-        .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
-        .where(
-            Engagement.id.in_(ids),
-            Engagement.campaign_id == campaign.id,
-            Engagement.archived_at.is_(None),
-        )
-    )
-    return {engagement.id: (engagement, person) for engagement, person in rows}
 
 
 class ConversationDetailsForm(FlaskForm):
@@ -209,13 +172,7 @@ class ConversationForm(ConversationDetailsForm):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.author = author
-        self.messages = list(
-            db.session.scalars(
-                db.select(KeyMessage)
-                .where(KeyMessage.campaign_id == campaign.id, KeyMessage.archived_at.is_(None))
-                .order_by(KeyMessage.level, KeyMessage.position, KeyMessage.title)
-            )
-        )
+        self.messages = current_key_messages(campaign)
         self.key_message_ids.choices = [
             SelectChoice(str(message.id), message.title) for message in self.messages
         ]

@@ -18,7 +18,9 @@ from app.models import (
     Engagement,
     Exposure,
     FollowUp,
+    KeyMessage,
     Level,
+    Membership,
     Objection,
     Stakeholder,
     Stance,
@@ -236,3 +238,47 @@ def export_rows(campaign, filters: ConversationFilters, batch: int = 1000):
                           for name, before, after in people if before is not after),
                 author or "", summary,
             )
+
+
+def campaign_members(campaign, me) -> list[User]:
+    """People who can own a follow-up here: active members, and always the current user."""
+    members = list(
+        db.session.scalars(
+            db.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.campaign_id == campaign.id, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
+    if all(member.id != me.id for member in members):
+        members.insert(0, me)
+    return members
+
+
+def load_people(campaign, engagement_ids) -> dict[int, tuple[Engagement, Stakeholder]]:
+    """The campaign's active people among `engagement_ids`, in one query."""
+    # An id beyond an INTEGER column is unknown like any other (the database would fail).
+    ids = {engagement_id for engagement_id in engagement_ids if is_record_id(engagement_id)}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Engagement, Stakeholder)
+        .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
+        .where(
+            Engagement.id.in_(ids),
+            Engagement.campaign_id == campaign.id,
+            Engagement.archived_at.is_(None),
+        )
+    )
+    return {engagement.id: (engagement, person) for engagement, person in rows}
+
+
+def current_key_messages(campaign) -> list[KeyMessage]:
+    """The campaign's current key messages, by level and position, to pick from."""
+    return list(
+        db.session.scalars(
+            db.select(KeyMessage)
+            .where(KeyMessage.campaign_id == campaign.id, KeyMessage.archived_at.is_(None))
+            .order_by(KeyMessage.level, KeyMessage.position, KeyMessage.title)
+        )
+    )

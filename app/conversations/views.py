@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from app.access import campaign_blueprint, requires
-from app.conversations.forms import ConversationDetailsForm, ConversationForm, campaign_members
+from app.conversations.forms import ConversationDetailsForm, ConversationForm
 from app.conversations.operations import (
     ConversationError,
     log_conversation,
@@ -16,6 +16,7 @@ from app.conversations.operations import (
 )
 from app.conversations.queries import (
     EXPORT_COLUMNS,
+    campaign_members,
     case_studies_used,
     conversation_detail,
     conversation_list,

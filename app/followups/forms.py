@@ -6,7 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.conversations.forms import campaign_members, load_people, member_choices
+from app.conversations.forms import member_choices
+from app.conversations.queries import campaign_members, load_people
 from app.formatting import today_local
 from app.forms import plausible_date
 

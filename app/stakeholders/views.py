@@ -18,9 +18,8 @@ from app.access import campaign_blueprint, has_role, requires
 from app.actions import one_click
 from app.csvio import csv_download
 from app.errors import refuse
-from app.extensions import db
 from app.formatting import today_local
-from app.models import Engagement, Role, Stakeholder
+from app.models import Engagement, Role
 from app.stakeholders import queries
 from app.stakeholders.forms import ImportForm, StakeholderForm
 from app.stakeholders.operations import (
@@ -243,21 +242,7 @@ def show(stakeholder_id: int):
 def search():
     """People in this campaign matching `q` (name, email or title), for pickers: at most 20."""
     term = request.args.get("q", "").strip()[:100]
-    query = (
-        db.select(Engagement, Stakeholder)
-        .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
-        .where(Engagement.campaign_id == g.campaign.id, Engagement.archived_at.is_(None))
-    )
-    if term:
-        pattern = f"%{term.lower()}%"
-        query = query.where(
-            db.or_(
-                db.func.lower(Stakeholder.name).like(pattern),
-                db.func.lower(Stakeholder.email).like(pattern),
-                db.func.lower(Stakeholder.title).like(pattern),
-            )
-        )
-    rows = db.session.execute(query.order_by(Stakeholder.name).limit(20))
+    rows = queries.people_matching(g.campaign, term, limit=20)
     return jsonify(
         [
             {
