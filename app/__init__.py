@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, project_folder
 from app.extensions import bootstrap, csrf, db, login_manager, mail, migrate
+from app.transaction import register_commit_point
 
 #: Feature packages. A feature's `views` module has a blueprint `bp` (or a tuple
 #: `blueprints`); its `cli` module, if any, a tuple `commands` of click commands.
@@ -81,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_commit_point(app)
     register_template_helpers(app)
     register_commands(app)
     return app

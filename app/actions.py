@@ -3,12 +3,10 @@
 from flask import flash, redirect
 from flask_login import current_user
 
-from app.extensions import db
-
 
 def one_click(operation, record, message: str, target: str, category: str = "success"):
-    """Run `operation(record, current_user)`, commit, say `message` and go to `target`."""
+    """Run `operation(record, current_user)`, say `message` and go to `target` (the redirect
+    commits, at the request's commit point)."""
     operation(record, current_user)
-    db.session.commit()
     flash(message, category)
     return redirect(target)

@@ -380,14 +380,17 @@ class GunicornServer(str):
 
     access_log: Path
 
-    def requests(self, at_least: int = 0, timeout: float = 5.0) -> list[tuple[int, str, str, int]]:
-        """(worker pid, method, path, status) of every request answered so far, waiting up to
-        `timeout` seconds until there are `at_least` (a worker logs just after answering)."""
+    def requests(self, at_least: int = 0, timeout: float = 5.0,
+                 path: str | None = None) -> list[tuple[int, str, str, int]]:
+        """(worker pid, method, path, status) of every request answered so far (to `path`
+        only, if given), waiting up to `timeout` seconds until there are `at_least` (a
+        worker logs just after answering)."""
         deadline = time.monotonic() + timeout
         while True:
-            entries = [(int(pid.strip("<>")), method, path, int(status))
-                       for pid, method, path, status in (
-                           line.split() for line in self.access_log.read_text().splitlines())]
+            entries = [(int(pid.strip("<>")), method, answered, int(status))
+                       for pid, method, answered, status in (
+                           line.split() for line in self.access_log.read_text().splitlines())
+                       if path is None or answered == path]
             if len(entries) >= at_least or time.monotonic() > deadline:
                 return entries
             time.sleep(0.05)

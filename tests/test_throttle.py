@@ -213,8 +213,8 @@ def test_every_worker_shares_the_count(gunicorn_server, users):
     status, headers, _ = post_form(server, "/login", {"email": admin, "password": PASSWORD})
     assert status == 302 and headers["Location"] == "/"
 
-    logins = [(pid, status) for pid, _, path, status in server.requests(at_least=12)
-              if path == "/login"]
+    logins = [(pid, status) for pid, _, _, status
+              in server.requests(at_least=12, path="/login")]
     assert len(logins) == 12
     assert len({pid for pid, _ in logins}) > 1, "one worker answered everything"
 

@@ -5,15 +5,12 @@ from app import audit
 from app.account.queries import device_name
 from app.auth.operations import UserError, replace_password
 from app.auth.sessions import current_session, end_session, end_sessions, start_session
+from app.errors import OperationError
 from app.models import User, UserSession
 
 
-class AccountError(ValueError):
+class AccountError(OperationError):
     """A change refused, with the form field it is about and a message for the user."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def change_password(user: User, current_password: str, new_password: str) -> int:

@@ -10,7 +10,8 @@ from app.account.operations import AccountError
 from app.account.queries import session_of, sessions_of
 from app.auth import throttle
 from app.auth.sessions import current_session
-from app.extensions import db
+from app.errors import refuse
+from app.transaction import keep_writes
 
 bp = Blueprint(
     "account", __name__, url_prefix="/account",
@@ -56,14 +57,12 @@ def password():
             ended = operations.change_password(
                 user, form.current_password.data, form.new_password.data)
         except AccountError as error:
-            db.session.rollback()
+            refuse(form, error)
             if error.field == "current_password":
                 throttle.record_failure(user.email, address)
-                db.session.commit()
-            getattr(form, error.field).errors.append(str(error))
+                keep_writes()
         else:
             remember = operations.rotate_session(user)
-            db.session.commit()
             login_user(user, remember=remember)
             flash("Your password is changed." + (
                 f" {ended} other {'session' if ended == 1 else 'sessions'} signed out."
@@ -79,7 +78,6 @@ def timezone():
     if not form.validate_on_submit():
         return _page(timezone_form=form, status=400)
     changes = operations.set_time_zone(current_user._get_current_object(), form.timezone.data)
-    db.session.commit()
     if changes:
         flash(f"Dates are now shown in {form.timezone.data or 'the default time zone'}.",
               "success")
@@ -101,7 +99,6 @@ def end_session(session_id: int):
     if this is not None and user_session.id == this.id:
         abort(400, "That is the device you are using: use Sign out to end its session.")
     operations.end_device_session(user, user_session)
-    db.session.commit()
     flash("That device is signed out.", "success")
     return redirect(url_for("account.index"))
 
@@ -112,7 +109,6 @@ def end_other_sessions():
     if not SessionButtonForm().validate_on_submit():
         abort(400)
     ended = operations.end_other_sessions(current_user._get_current_object())
-    db.session.commit()
     flash(f"Signed out of {ended} other {'session' if ended == 1 else 'sessions'}."
           if ended else "You were not signed in anywhere else.", "success" if ended else "info")
     return redirect(url_for("account.index"))

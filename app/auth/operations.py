@@ -9,12 +9,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app import audit
 from app.auth.passwords import normalise
 from app.auth.sessions import end_sessions
+from app.errors import RequestError
 from app.extensions import db
 from app.models import Role, User, UserSession
 from app.models.base import utcnow
 
 
-class UserError(ValueError):
+class UserError(RequestError):
     """A user operation refused, with a message for the person who asked."""
 
 

@@ -11,6 +11,8 @@ import unicodedata
 from functools import cache
 from importlib.resources import files
 
+from app.errors import RequestError
+
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
 #: The longest text the sign-in form takes. NFKC composes at most 4 code points into one
@@ -21,7 +23,7 @@ MAX_SIGN_IN_LENGTH = 4 * MAX_PASSWORD_LENGTH
 COMMON_PASSWORDS = 10_000
 
 
-class PasswordRefused(ValueError):
+class PasswordRefused(RequestError):
     """A password the policy refuses; the message says why, in words for the person typing."""
 
 

@@ -81,7 +81,8 @@ def check(email: str, address: str) -> Refusal | None:
 
 
 def record_failure(email: str, address: str) -> None:
-    """Count one failed sign-in, and drop failures too old to count any more."""
+    """Count one failed sign-in, and drop failures too old to count any more. The request
+    that failed answers 4xx, so its view keeps this write with `transaction.keep_writes()`."""
     now = utcnow()
     db.session.execute(db.delete(SignInFailure).where(SignInFailure.failed_at <= now - _window()))
     db.session.add(SignInFailure(email=normalise_email(email)[:254],

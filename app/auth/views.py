@@ -15,7 +15,7 @@ from app.auth import throttle
 from app.auth.forms import LoginForm
 from app.auth.operations import authenticate
 from app.auth.sessions import current_session, end_session, start_session
-from app.extensions import db
+from app.transaction import keep_writes
 
 bp = Blueprint("auth", __name__)
 
@@ -49,11 +49,10 @@ def login():
             # A fresh session: nothing set before sign-in (a planted cookie) carries over.
             session.clear()
             start_session(user, remember=form.remember.data)
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         throttle.record_failure(form.email.data, address)
-        db.session.commit()
+        keep_writes()
         form.password.errors.append("That email and password do not match an active account.")
         status = 401
     elif request.method == "POST":
@@ -66,7 +65,6 @@ def logout():
     user_session = current_session()
     if user_session is not None:
         end_session(user_session)
-        db.session.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

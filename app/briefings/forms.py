@@ -22,9 +22,9 @@ from app.briefings.builder import (
     MIN_MINUTES,
     load_attendees,
 )
-from app.extensions import db
+from app.briefings.queries import landmine_listed
 from app.forms import enum_choices, enum_coerce, plausible_date, strip
-from app.models import Landmine, Level, RiskArea, RiskStatus
+from app.models import Level, RiskArea, RiskStatus
 
 
 def enum_select(label: str, enum_class, **kwargs) -> SelectField:
@@ -103,13 +103,7 @@ class LandmineForm(FlaskForm):
             raise ValidationError(
                 "Use letters, digits, spaces, hyphens or dots; * only at the end."
             )
-        query = db.select(Landmine.id).where(
-            Landmine.campaign_id == self.campaign.id,
-            db.func.lower(Landmine.word) == field.data.lower(),
-        )
-        if self.landmine is not None:
-            query = query.where(Landmine.id != self.landmine.id)
-        if db.session.scalar(query) is not None:
+        if landmine_listed(self.campaign, field.data, excluding=self.landmine):
             raise ValidationError("That word is already on the list.")
 
 

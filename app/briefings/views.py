@@ -5,11 +5,10 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from app.access import campaign_blueprint, get_in_campaign, has_role, requires
 from app.actions import one_click
-from app.briefings import operations
+from app.briefings import operations, queries
 from app.briefings.builder import (
     BUDGET_PAGES,
     DEFAULT_MINUTES,
@@ -22,9 +21,6 @@ from app.briefings.vocabulary import find_landmines
 from app.extensions import db
 from app.models import (
     Briefing,
-    BriefingAttendee,
-    Engagement,
-    Exposure,
     KeyMessage,
     Landmine,
     Level,
@@ -54,34 +50,12 @@ def _level_filter() -> Level | None:
 def index():
     """Every briefing generated in this campaign, newest first."""
     audience = _level_filter()
-    query = (
-        db.select(Briefing)
-        .options(
-            joinedload(Briefing.created_by),
-            selectinload(Briefing.attendees)
-            .joinedload(BriefingAttendee.engagement)
-            .joinedload(Engagement.stakeholder),
-        )
-        .where(Briefing.campaign_id == g.campaign.id)
-        .order_by(Briefing.created_at.desc(), Briefing.id.desc())
-    )
-    if audience is not None:
-        query = query.where(Briefing.audience == audience)
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = queries.briefing_history(g.campaign, audience)
     return render_template("briefings/index.html", page=page, audience=audience)
 
 
 def _briefing_or_404(briefing_id: int) -> Briefing:
-    briefing = db.session.scalar(
-        db.select(Briefing)
-        .options(
-            joinedload(Briefing.created_by),
-            selectinload(Briefing.attendees)
-            .joinedload(BriefingAttendee.engagement)
-            .joinedload(Engagement.stakeholder),
-        )
-        .where(Briefing.id == briefing_id, Briefing.campaign_id == g.campaign.id)
-    )
+    briefing = queries.briefing_in(g.campaign, briefing_id)
     if briefing is None:
         abort(404)
     return briefing
@@ -106,11 +80,7 @@ def pdf_filename(briefing: Briefing) -> str:
 @bp.get("/<int:briefing_id>.pdf")
 def pdf(briefing_id: int):
     """The PDF exactly as generated: the stored bytes, never a re-render."""
-    briefing = db.session.scalar(
-        db.select(Briefing)
-        .options(undefer(Briefing.pdf))
-        .where(Briefing.id == briefing_id, Briefing.campaign_id == g.campaign.id)
-    )
+    briefing = queries.briefing_with_pdf(g.campaign, briefing_id)
     if briefing is None or briefing.pdf is None:
         abort(404)
     response = current_app.response_class(briefing.pdf, mimetype="application/pdf")
@@ -208,7 +178,6 @@ def new():
     try:
         if request.form.get("action") == "generate":
             briefing = operations.generate_briefing(draft, current_user)
-            db.session.commit()
             flash(f"Briefing generated: {draft.budget_status}.",
                   "warning" if draft.over_budget else "success")
             return redirect(url_for(".show", briefing_id=briefing.id))
@@ -231,7 +200,6 @@ def _form_page(form, template: str, context: dict, save):
     if not form.validate():
         return render_template(template, form=form, **context), 400
     message, target = save()
-    db.session.commit()
     flash(message, "success")
     return redirect(target)
 
@@ -244,30 +212,7 @@ def messages():
     """The campaign's key messages by level, with how many people have heard each."""
     level = _level_filter()
     archived = request.args.get("archived") == "1"
-    query = db.select(KeyMessage).where(KeyMessage.campaign_id == g.campaign.id)
-    query = query.where(
-        KeyMessage.archived_at.is_not(None) if archived else KeyMessage.archived_at.is_(None)
-    )
-    if level is not None:
-        query = query.where(KeyMessage.level == level)
-    level_order = db.case({lvl.name: index for index, lvl in enumerate(Level)},
-                          value=KeyMessage.level)
-    page = db.paginate(
-        query.order_by(level_order, KeyMessage.position, KeyMessage.id),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
-    ids = [message.id for message in page.items]
-    heard = {}
-    if ids:
-        heard = dict(
-            db.session.execute(
-                db.select(Exposure.key_message_id,
-                          db.func.count(db.distinct(Exposure.engagement_id)))
-                .where(Exposure.key_message_id.in_(ids))
-                .group_by(Exposure.key_message_id)
-            ).all()
-        )
+    page, heard = queries.key_messages(g.campaign, level, archived)
     return render_template("briefings/messages.html", page=page, level=level,
                            archived=archived, heard=heard)
 
@@ -334,22 +279,7 @@ def message_restore(message_id: int):
 @bp.get("/risks")
 def risks():
     """The risk checklist grouped by area, with a count per status."""
-    area_order = db.case({area.name: index for index, area in enumerate(RiskArea)},
-                         value=RiskItem.area)
-    page = db.paginate(
-        db.select(RiskItem)
-        .where(RiskItem.campaign_id == g.campaign.id)
-        .order_by(area_order, RiskItem.position, RiskItem.id),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
-    counts = dict(
-        db.session.execute(
-            db.select(RiskItem.status, db.func.count(RiskItem.id))
-            .where(RiskItem.campaign_id == g.campaign.id)
-            .group_by(RiskItem.status)
-        ).all()
-    )
+    page, counts = queries.risk_checklist(g.campaign)
     groups: list[tuple[RiskArea, list[RiskItem]]] = []
     for item in page.items:
         if groups and groups[-1][0] is item.area:
@@ -409,20 +339,12 @@ def risk_delete(risk_id: int):
 @bp.get("/landmines")
 def landmines():
     """The landmine word list, and a box to check any text against it."""
-    page = db.paginate(
-        db.select(Landmine)
-        .where(Landmine.campaign_id == g.campaign.id)
-        .order_by(db.func.lower(Landmine.word), Landmine.id),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    page = queries.landmine_page(g.campaign)
     text = request.args.get("text", "")[:20000]
     check_level = Level.parse(request.args.get("audience")) or Level.executive
     hits = None
     if text.strip():
-        words = db.session.scalars(
-            db.select(Landmine).where(Landmine.campaign_id == g.campaign.id)
-        ).all()
+        words = queries.landmine_words(g.campaign)
         hits = find_landmines(text, check_level, words)
     return render_template("briefings/landmines.html", page=page, text=text,
                            check_level=check_level, hits=hits)

@@ -4,6 +4,7 @@ from slugify import slugify
 
 from app import audit
 from app.briefings.defaults import seed_briefing_defaults
+from app.errors import OperationError
 from app.extensions import db
 from app.models import Campaign, CampaignTarget, Level, Membership, Role, User
 from app.objections.playbook import seed_playbook
@@ -13,12 +14,8 @@ CAMPAIGN_FIELDS = ("name", "change", "description", "goals", "phase", "starts_on
 MEMBER_ROLES = (Role.lead, Role.champion, Role.viewer)
 
 
-class CampaignError(ValueError):
+class CampaignError(OperationError):
     """A campaign change refused, with the field it concerns and a message for the user."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def unique_slug(name: str) -> str:

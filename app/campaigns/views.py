@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from app.access import campaign_blueprint, campaign_role, requires
-from app.campaigns import operations
+from app.campaigns import operations, queries
 from app.campaigns.forms import (
     ROLE_CHOICES,
     AddMemberForm,
@@ -13,9 +13,10 @@ from app.campaigns.forms import (
     RemoveMemberForm,
 )
 from app.campaigns.operations import CampaignError
+from app.errors import refuse
 from app.extensions import db
 from app.formatting import today_local
-from app.models import Campaign, Engagement, Membership, Role, Stakeholder, Stance, User
+from app.models import Membership, Role, Stance
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 campaign_bp = campaign_blueprint("campaign", __name__)
@@ -24,33 +25,11 @@ blueprints = (bp, campaign_bp)
 CAMPAIGNS_PER_PAGE = 20
 
 
-def stance_counts(campaign_ids: list[int]) -> dict[int, dict[Stance, int]]:
-    """{campaign id: {stance: people}} for active people, in one aggregate query."""
-    counts: dict[int, dict[Stance, int]] = {campaign_id: {} for campaign_id in campaign_ids}
-    if not campaign_ids:
-        return counts
-    rows = db.session.execute(
-        db.select(Engagement.campaign_id, Engagement.stance, db.func.count())
-        .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
-        .where(Engagement.campaign_id.in_(campaign_ids), Engagement.archived_at.is_(None))
-        .group_by(Engagement.campaign_id, Engagement.stance)
-    )
-    for campaign_id, stance, people in rows:
-        counts[campaign_id][stance] = people
-    return counts
-
-
 @bp.get("/")
 def index():
     """The campaigns the user may open (admins: all), with how people stand in each."""
-    query = db.select(Campaign).where(Campaign.archived_at.is_(None))
-    if not current_user.is_admin:
-        query = query.join(Membership).where(Membership.user_id == current_user.id)
-    pagination = db.paginate(
-        query.order_by(Campaign.starts_on.desc(), Campaign.name),
-        per_page=CAMPAIGNS_PER_PAGE, error_out=False,
-    )
-    counts = stance_counts([item.id for item in pagination.items])
+    pagination = queries.open_campaigns(current_user, CAMPAIGNS_PER_PAGE)
+    counts = queries.stance_counts([item.id for item in pagination.items])
     return render_template(
         "campaigns/index.html",
         pagination=pagination,
@@ -71,7 +50,6 @@ def new():
     if form.validate_on_submit():
         campaign = operations.create_campaign(current_user, form.values())
         operations.set_targets(campaign, current_user, form.target_values())
-        db.session.commit()
         flash(f"Campaign “{campaign.name}” created with the default objection playbook.", "success")
         return redirect(url_for("stakeholders.index", slug=campaign.slug))
     status = 400 if request.method == "POST" else 200
@@ -89,7 +67,6 @@ def settings():
     elif form.validate_on_submit():
         changes = operations.update_campaign(campaign, current_user, form.values())
         changes.update(operations.set_targets(campaign, current_user, form.target_values()))
-        db.session.commit()
         flash("Settings saved." if changes else "Nothing changed.",
               "success" if changes else "info")
         return redirect(url_for("campaign.settings"))
@@ -98,14 +75,7 @@ def settings():
 
 
 def _members_page(add_form=None, error=None, error_user_id=None, status=200):
-    pagination = db.paginate(
-        db.select(Membership)
-        .join(User, Membership.user_id == User.id)
-        .where(Membership.campaign_id == g.campaign.id)
-        .options(db.contains_eager(Membership.user))
-        .order_by(Membership.role, User.name),
-        per_page=50, error_out=False,
-    )
+    pagination = queries.members(g.campaign, per_page=50)
     return render_template(
         "campaigns/members.html",
         pagination=pagination,
@@ -117,7 +87,7 @@ def _members_page(add_form=None, error=None, error_user_id=None, status=200):
 
 
 def _membership(user_id: int) -> Membership:
-    membership = db.session.get(Membership, (g.campaign.id, user_id))
+    membership = queries.membership(g.campaign, user_id)
     if membership is None:
         abort(404)
     return membership
@@ -136,9 +106,8 @@ def members():
                 g.campaign, current_user, form.email.data, Role[form.role.data]
             )
         except CampaignError as error:
-            getattr(form, error.field).errors.append(str(error))
+            refuse(form, error)
         else:
-            db.session.commit()
             flash(f"{membership.user.name} added as {membership.role.label.lower()}.", "success")
             return redirect(url_for("campaign.members"))
     return _members_page(add_form=form, status=400)
@@ -156,9 +125,8 @@ def member_role(user_id: int):
     try:
         operations.change_member_role(g.campaign, current_user, membership, Role[form.role.data])
     except CampaignError as error:
-        db.session.rollback()
+        db.session.rollback()  # the page shows the members as they are stored
         return _members_page(error=str(error), error_user_id=user_id, status=400)
-    db.session.commit()
     flash(f"{membership.user.name} is now {membership.role.label.lower()}.", "success")
     return _after_member_change()
 
@@ -174,9 +142,8 @@ def member_remove(user_id: int):
     try:
         operations.remove_member(g.campaign, current_user, membership)
     except CampaignError as error:
-        db.session.rollback()
+        db.session.rollback()  # the page shows the members as they are stored
         return _members_page(error=str(error), error_user_id=user_id, status=400)
-    db.session.commit()
     flash(f"{name} no longer works in this campaign.", "success")
     return _after_member_change()
 

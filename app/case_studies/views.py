@@ -7,8 +7,8 @@ from flask import Response, abort, current_app, g, render_template, request
 from app.access import campaign_blueprint, requires
 from app.case_studies.forms import CaseStudyFilterForm
 from app.case_studies.library import current_library, load_library
-from app.extensions import db
-from app.models import Level, ObjectionTheme, Role
+from app.models import Level, Role
+from app.objections.queries import theme_names
 from app.pdf import PdfError, render_pdf
 
 bp = campaign_blueprint("case_studies", __name__, "/case-studies")
@@ -56,12 +56,7 @@ class ListPage:
 
 def campaign_themes() -> dict[str, str]:
     """This campaign's objection themes, slug to name, in playbook order."""
-    rows = db.session.execute(
-        db.select(ObjectionTheme.slug, ObjectionTheme.name)
-        .where(ObjectionTheme.campaign_id == g.campaign.id)
-        .order_by(ObjectionTheme.position, ObjectionTheme.name)
-    )
-    return dict(rows.all())
+    return theme_names(g.campaign)
 
 
 def _level_arg(default: Level | None) -> tuple[Level | None, str | None]:

@@ -34,8 +34,7 @@ from app.conversations.operations import (
     FollowUpInput,
     ObjectionInput,
 )
-from app.conversations.queries import ConversationFilters
-from app.extensions import db
+from app.conversations.queries import ConversationFilters, current_key_messages
 from app.filters import ChoiceFilter, DateFilter, FilterForm, RecordFilter
 from app.followups.queries import campaign_members
 from app.formatting import from_local, to_local, today_local
@@ -173,13 +172,7 @@ class ConversationForm(ConversationDetailsForm):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.author = author
-        self.messages = list(
-            db.session.scalars(
-                db.select(KeyMessage)
-                .where(KeyMessage.campaign_id == campaign.id, KeyMessage.archived_at.is_(None))
-                .order_by(KeyMessage.level, KeyMessage.position, KeyMessage.title)
-            )
-        )
+        self.messages = current_key_messages(campaign)
         self.key_message_ids.choices = [
             SelectChoice(str(message.id), message.title) for message in self.messages
         ]

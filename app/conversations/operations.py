@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from app import audit
+from app.errors import OperationError
 from app.extensions import db
 from app.followups.operations import add_follow_up
 from app.models import (
@@ -24,12 +25,8 @@ from app.stakeholders.operations import change_stance, relink_stance_history, st
 CONVERSATION_FIELDS = ("occurred_at", "channel", "duration_minutes", "subject", "summary")
 
 
-class ConversationError(ValueError):
+class ConversationError(OperationError):
     """A conversation refused, with the field it concerns and a message for the user."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass

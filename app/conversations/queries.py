@@ -17,6 +17,7 @@ from app.models import (
     Engagement,
     Exposure,
     FollowUp,
+    KeyMessage,
     Level,
     Objection,
     Stakeholder,
@@ -189,3 +190,14 @@ def export_rows(campaign, filters: ConversationFilters, batch: int = 1000):
                           for name, before, after in people if before is not after),
                 author or "", summary,
             )
+
+
+def current_key_messages(campaign) -> list[KeyMessage]:
+    """The campaign's current key messages, by level and position, to pick from."""
+    return list(
+        db.session.scalars(
+            db.select(KeyMessage)
+            .where(KeyMessage.campaign_id == campaign.id, KeyMessage.archived_at.is_(None))
+            .order_by(KeyMessage.level, KeyMessage.position, KeyMessage.title)
+        )
+    )

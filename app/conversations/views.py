@@ -27,7 +27,7 @@ from app.conversations.queries import (
     messages_used,
 )
 from app.csvio import csv_download
-from app.extensions import db
+from app.errors import refuse
 from app.followups.queries import campaign_members
 from app.formatting import to_local
 from app.inputs import record_id
@@ -39,15 +39,6 @@ assets = Blueprint(
     "conversation_assets", __name__, static_folder="static", static_url_path="/assets/conversations"
 )
 blueprints = (bp, assets)
-
-
-def _refuse(form, error: ConversationError) -> None:
-    """Put an operation's refusal on the field it concerns, so the form can show it."""
-    field = getattr(form, error.field, None)
-    if field is None:
-        form.form_errors.append(str(error))
-    else:
-        field.errors = [*field.errors, str(error)]
 
 
 def _filters() -> ConversationFilterForm:
@@ -94,16 +85,12 @@ def new():
         try:
             conversation = log_conversation(g.campaign, current_user, form.to_input())
         except ConversationError as error:
-            db.session.rollback()
-            _refuse(form, error)
+            refuse(form, error)
         else:
-            # Read what the answer needs before the commit expires it all.
             count = len(conversation.attendees)
-            target = url_for(".show", conversation_id=conversation.id)
-            db.session.commit()
             flash(f"Conversation logged with {count} {'person' if count == 1 else 'people'}.",
                   "success")
-            return redirect(target)
+            return redirect(url_for(".show", conversation_id=conversation.id))
     status = 400 if request.method == "POST" else 200
     return render_template("conversations/new.html", form=form), status
 
@@ -138,10 +125,8 @@ def edit(conversation_id: int):
         try:
             changes = update_conversation(conversation, current_user, form.details())
         except ConversationError as error:
-            db.session.rollback()
-            _refuse(form, error)
+            refuse(form, error)
         else:
-            db.session.commit()
             flash("Conversation updated." if changes else "Nothing had changed.", "success")
             return redirect(url_for(".show", conversation_id=conversation.id))
     status = 400 if request.method == "POST" else 200

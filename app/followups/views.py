@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from app.access import campaign_blueprint, get_in_campaign, requires
 from app.actions import one_click
-from app.extensions import db
 from app.followups.forms import FollowUpForm
 from app.followups.operations import add_follow_up, complete_follow_up, reopen_follow_up
 from app.followups.queries import VIEWS, follow_up_page, my_overdue_count, view_counts
@@ -77,7 +76,6 @@ def new():
             owner_id=form.owner_id.data,
             engagement=form.about[0] if form.about else None,
         )
-        db.session.commit()
         flash(f"Follow-up added: {follow_up.description}", "success")
         view = "mine" if follow_up.owner_id == current_user.id else "open"
         return redirect(url_for(".index", view=view))

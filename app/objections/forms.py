@@ -8,12 +8,11 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.extensions import db
 from app.filters import ChoiceFilter, DateFilter, FilterForm
 from app.formatting import today_local
 from app.forms import enum_choices, plausible_date
 from app.models import Level, ObjectionStatus, ObjectionTheme
-from app.objections.queries import ACTIVE_STATUSES, RegisterFilters, find_engagement
+from app.objections.queries import ACTIVE_STATUSES, RegisterFilters, find_engagement, theme_named
 
 STATEMENT_MAX = 2000
 NOTE_MAX = 2000
@@ -153,12 +152,7 @@ class ThemeForm(FlaskForm):
     def validate_name(self, field) -> None:
         if not re.search(r"[A-Za-z0-9]", field.data or ""):
             raise ValidationError("The name needs at least one letter or digit.")
-        clash = db.session.scalar(
-            db.select(ObjectionTheme.id).where(
-                ObjectionTheme.campaign_id == g.campaign.id,
-                db.func.lower(ObjectionTheme.name) == field.data.strip().lower(),
-            )
-        )
+        clash = theme_named(g.campaign, field.data.strip())
         if clash is not None and (self.theme is None or clash != self.theme.id):
             raise ValidationError("The playbook already has a theme of that name.")
 

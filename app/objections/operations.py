@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from app import audit
+from app.errors import RequestError
 from app.extensions import db
 from app.models import Engagement, Objection, ObjectionEvent, ObjectionStatus, ObjectionTheme
 
@@ -11,7 +12,7 @@ OBJECTION_FIELDS = (
 )
 
 
-class ObjectionError(ValueError):
+class ObjectionError(RequestError):
     """An objection change refused, with a message for the user."""
 
 

@@ -237,3 +237,24 @@ def find_engagement(campaign, text: str) -> Engagement | None:
         return by_email
     by_name = db.session.scalars(base.where(db.func.lower(Stakeholder.name) == text).limit(2)).all()
     return by_name[0] if len(by_name) == 1 else None
+
+
+def theme_named(campaign, name: str) -> int | None:
+    """The id of the campaign's playbook theme called `name` (any case), if there is one."""
+    return db.session.scalar(
+        db.select(ObjectionTheme.id).where(
+            ObjectionTheme.campaign_id == campaign.id,
+            db.func.lower(ObjectionTheme.name) == name.lower(),
+        )
+    )
+
+
+def theme_names(campaign) -> dict[str, str]:
+    """Every playbook theme of the campaign (retired ones too), slug to name, in playbook
+    order."""
+    rows = db.session.execute(
+        db.select(ObjectionTheme.slug, ObjectionTheme.name)
+        .where(ObjectionTheme.campaign_id == campaign.id)
+        .order_by(ObjectionTheme.position, ObjectionTheme.name)
+    )
+    return dict(rows.all())

@@ -10,7 +10,6 @@ from app import markdown
 from app.access import campaign_blueprint, get_in_campaign, has_role, requires
 from app.actions import one_click
 from app.csvio import csv_download
-from app.extensions import db
 from app.formatting import from_local, today_local
 from app.inputs import record_id
 from app.models import Engagement, Level, Objection, ObjectionStatus, ObjectionTheme, Role
@@ -124,7 +123,6 @@ def status(objection_id: int):
     if not form.validate():
         return _render_show(objection, status_form=form, code=400)
     change_objection_status(objection, form.new_status, current_user, note=form.note.data or "")
-    db.session.commit()
     flash(f"Marked {form.new_status.label.lower()}.", "success")
     return redirect(url_for(".show", objection_id=objection.id))
 
@@ -142,7 +140,6 @@ def edit(objection_id: int):
         objection, current_user,
         {"theme_id": form.chosen_theme.id, "statement": form.statement.data.strip()},
     )
-    db.session.commit()
     flash("Objection updated." if changes else "Nothing had changed.", "success")
     return redirect(url_for(".show", objection_id=objection.id))
 
@@ -168,7 +165,6 @@ def new():
         g.campaign, current_user, form.engagement, form.chosen_theme, form.statement.data,
         at=_raised_at(form.raised_on.data),
     )
-    db.session.commit()
     flash("Objection raised.", "success")
     return redirect(url_for(".show", objection_id=objection.id))
 
@@ -222,7 +218,6 @@ def edit_theme(theme_id: int):
                            form.answers)
     if form.place.data and theme.archived_at is None:
         changes.update(move_theme(theme, current_user, form.place.data))
-    db.session.commit()
     flash(f"Saved “{theme.name}”." if changes else "Nothing had changed.", "success")
     return redirect(url_for(".playbook", _anchor=f"theme-{theme.slug}"))
 
@@ -240,7 +235,6 @@ def new_theme():
                          form.answers)
     if form.place.data:
         move_theme(theme, current_user, form.place.data)
-    db.session.commit()
     flash(f"Added “{theme.name}” to the playbook.", "success")
     return redirect(url_for(".playbook", _anchor=f"theme-{theme.slug}"))
 

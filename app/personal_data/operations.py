@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Text, cast
 
 from app import audit
+from app.errors import RequestError
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -51,7 +52,7 @@ FREE_TEXT = (
 )
 
 
-class PersonalDataError(ValueError):
+class PersonalDataError(RequestError):
     """A request refused, with a message for the person who asked."""
 
 

@@ -7,7 +7,6 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_login import current_user
 
 from app.access import campaign_blueprint, requires
-from app.extensions import db
 from app.formatting import format_date, format_datetime
 from app.models import Engagement, Role
 from app.pdf import PdfError, render_pdf
@@ -64,7 +63,6 @@ def export_json(stakeholder_id: int):
     engagement = _engagement_or_404(stakeholder_id)
     body = json.dumps(person_record(engagement), indent=2, ensure_ascii=False).encode()
     record_export(engagement, current_user, "json")
-    db.session.commit()
     return _download(body, "application/json", engagement, "json")
 
 
@@ -78,7 +76,6 @@ def export_pdf(stakeholder_id: int):
     except PdfError as error:
         abort(422, f"{error} {JSON_INSTEAD}")
     record_export(engagement, current_user, "pdf")
-    db.session.commit()
     return _download(body, "application/pdf", engagement, "pdf")
 
 
@@ -99,7 +96,6 @@ def erase(stakeholder_id: int):
     form = EraseForm()
     if form.validate_on_submit():
         erase_person(engagement, current_user)
-        db.session.commit()
         flash(f"Erased. The person is now “{plan.name}”: their details are gone and the "
               "campaign's figures are unchanged.", "success")
         return redirect(show)

@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from app import audit
 from app.csvio import FORMULA_STARTS
+from app.errors import OperationError
 from app.extensions import db
 from app.models import Campaign, Engagement, Level, Stakeholder, Stance, StanceChange
 
@@ -21,12 +22,8 @@ STAKEHOLDER_FIELDS = ("name", "email", "title", "department", "level", "reports_
 ENGAGEMENT_FIELDS = ("stance", "target_stance", "interest", "owner_id", "joined_on")
 
 
-class StakeholderError(ValueError):
+class StakeholderError(OperationError):
     """A change refused, with the field it concerns and a message for the user."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def start_of_day(day: date) -> datetime:
@@ -72,12 +69,12 @@ def _check_person(values: dict, stakeholder_id: int | None, campaign_id: int) ->
         )
         if manager_campaign != campaign_id:
             # Said the same way whether the id exists elsewhere or nowhere.
-            raise StakeholderError("reports_to_id", "That manager is not in this campaign.")
+            raise StakeholderError("reports_to", "That manager is not in this campaign.")
         if values["reports_to_id"] == stakeholder_id or would_cycle(
             stakeholder_id, values["reports_to_id"]
         ):
             raise StakeholderError(
-                "reports_to_id", "That reporting line would make a loop: pick someone else."
+                "reports_to", "That reporting line would make a loop: pick someone else."
             )
 
 

@@ -590,3 +590,24 @@ def campaign_person(campaign, stakeholder_id: int) -> Stakeholder | None:
         .join(Engagement, Engagement.stakeholder_id == Stakeholder.id)
         .where(Stakeholder.id == stakeholder_id, Engagement.campaign_id == campaign.id)
     )
+
+
+def people_matching(campaign: Campaign, term: str,
+                    limit: int) -> list[tuple[Engagement, Stakeholder]]:
+    """The campaign's active people whose name, email or title contains `term` (any case),
+    by name, at most `limit`: what the people pickers suggest."""
+    query = (
+        db.select(Engagement, Stakeholder)
+        .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
+        .where(Engagement.campaign_id == campaign.id, Engagement.archived_at.is_(None))
+    )
+    if term:
+        pattern = f"%{term.lower()}%"
+        query = query.where(
+            db.or_(
+                db.func.lower(Stakeholder.name).like(pattern),
+                db.func.lower(Stakeholder.email).like(pattern),
+                db.func.lower(Stakeholder.title).like(pattern),
+            )
+        )
+    return list(db.session.execute(query.order_by(Stakeholder.name).limit(limit)))

@@ -17,9 +17,9 @@ from flask_login import current_user
 from app.access import campaign_blueprint, has_role, requires
 from app.actions import one_click
 from app.csvio import csv_download
-from app.extensions import db
+from app.errors import refuse
 from app.formatting import today_local
-from app.models import Engagement, Role, Stakeholder
+from app.models import Engagement, Role
 from app.stakeholders import queries
 from app.stakeholders.forms import ImportForm, StakeholderFilterForm, StakeholderForm
 from app.stakeholders.operations import (
@@ -113,7 +113,6 @@ def import_():
                     problems = [ImportProblem(0, "file", "The file has a header but no people.")]
                 if not problems:
                     created = import_people(g.campaign, current_user, rows)
-                    db.session.commit()
                     flash(f"Imported {len(created)} "
                           f"{'person' if len(created) == 1 else 'people'}.", "success")
                     return redirect(url_for(".index"))
@@ -147,10 +146,8 @@ def new():
                 g.campaign, current_user, form.person_values(), form.engagement_values()
             )
         except StakeholderError as error:
-            db.session.rollback()
-            _field_error(form, error)
+            refuse(form, error, fallback="name")
         else:
-            db.session.commit()
             flash(f"Added {engagement.stakeholder.name}.", "success")
             return redirect(url_for(".show", stakeholder_id=engagement.stakeholder_id))
     return _render_form(form, None, 400 if request.method == "POST" else 200)
@@ -182,19 +179,11 @@ def edit(stakeholder_id: int):
             update_engagement(engagement, current_user, form.engagement_values(),
                               reason=form.stance_reason.data or "")
         except StakeholderError as error:
-            db.session.rollback()
-            _field_error(form, error)
+            refuse(form, error, fallback="name")
         else:
-            db.session.commit()
             flash(f"Saved {person.name}.", "success")
             return redirect(url_for(".show", stakeholder_id=stakeholder_id))
     return _render_form(form, engagement, 400 if request.method == "POST" else 200)
-
-
-def _field_error(form: StakeholderForm, error: StakeholderError) -> None:
-    """Show an operation's refusal on the field it concerns."""
-    field = {"reports_to_id": "reports_to"}.get(error.field, error.field)
-    getattr(form, field, form.name).errors.append(str(error))
 
 
 @bp.post("/<int:stakeholder_id>/archive")
@@ -251,21 +240,7 @@ def show(stakeholder_id: int):
 def search():
     """People in this campaign matching `q` (name, email or title), for pickers: at most 20."""
     term = request.args.get("q", "").strip()[:100]
-    query = (
-        db.select(Engagement, Stakeholder)
-        .join(Stakeholder, Engagement.stakeholder_id == Stakeholder.id)
-        .where(Engagement.campaign_id == g.campaign.id, Engagement.archived_at.is_(None))
-    )
-    if term:
-        pattern = f"%{term.lower()}%"
-        query = query.where(
-            db.or_(
-                db.func.lower(Stakeholder.name).like(pattern),
-                db.func.lower(Stakeholder.email).like(pattern),
-                db.func.lower(Stakeholder.title).like(pattern),
-            )
-        )
-    rows = db.session.execute(query.order_by(Stakeholder.name).limit(20))
+    rows = queries.people_matching(g.campaign, term, limit=20)
     return jsonify(
         [
             {

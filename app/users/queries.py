@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.operations import NO_PASSWORD
 from app.extensions import db
-from app.models import AccountToken, AuditEvent, Membership, Role, User, UserSession
+from app.models import AccountToken, AuditEvent, Campaign, Membership, Role, User, UserSession
 from app.models.base import utcnow
 from app.stakeholders.queries import AuditRow
 
@@ -135,3 +135,14 @@ def audit_trail(user: User, limit: int = AUDIT_LIMIT) -> Trail:
         for event in events[:limit]
     ]
     return Trail(rows, len(events) > limit)
+
+
+def account(user_id: int) -> User | None:
+    """The user with this id, or None."""
+    return db.session.get(User, user_id)
+
+
+def campaign(campaign_id: int) -> Campaign | None:
+    """The campaign an invitation adds the new user to (the form offers only the inviting
+    admin's own campaigns), or None."""
+    return db.session.get(Campaign, campaign_id)

@@ -16,10 +16,12 @@ from flask_login import current_user, login_user
 
 from app.access import user_campaigns
 from app.auth.operations import UserError
+from app.auth.passwords import PasswordRefused
 from app.auth.sessions import current_session, end_session, start_session
 from app.campaigns.operations import CampaignError
+from app.errors import refuse
 from app.extensions import db
-from app.models import Campaign, Role, TokenPurpose, User
+from app.models import Role, TokenPurpose, User
 from app.users import operations, queries
 from app.users.forms import STATUS_CHOICES, ActionForm, InviteForm, RoleForm, SetPasswordForm
 
@@ -40,7 +42,7 @@ def admins_only():
 
 
 def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = queries.account(user_id)
     if user is None:
         abort(404)
     return user
@@ -89,16 +91,14 @@ def invite():
     if form.validate_on_submit():
         campaign = None
         if form.campaign.data:
-            campaign = db.session.get(Campaign, int(form.campaign.data))
+            campaign = queries.campaign(int(form.campaign.data))
         try:
             user, token = operations.invite_user(
                 current_user, form.email.data, form.name.data, Role[form.role.data],
                 campaign, Role[form.campaign_role.data])
         except (UserError, CampaignError) as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
+            refuse(form, error, fallback="email")
         else:
-            db.session.commit()
             return _link_issued(user, TokenPurpose.invite, token, 201)
     status = 400 if request.method == "POST" else 200
     return render_template("users/invite.html", form=form), status
@@ -136,9 +136,8 @@ def _run(user: User, action, *args):
     try:
         result = action(user, current_user, *args)
     except UserError as error:
-        db.session.rollback()
+        db.session.rollback()  # the page shows the account as it is stored
         return None, _show(user, str(error), 400)
-    db.session.commit()
     return result, None
 
 
@@ -198,7 +197,6 @@ def new_link(user_id: int):
         return _show(user, f"{user.name} is disabled: re-enable them first.", 400)
     purpose = TokenPurpose.invite if operations.is_invited(user) else TokenPurpose.reset
     token = operations.issue_link(user, purpose, current_user)
-    db.session.commit()
     return _link_issued(user, purpose, token)
 
 
@@ -218,11 +216,9 @@ def _set_password(token: str, purpose: TokenPurpose, template: str):
         try:
             user = operations.use_link(check.link, form.password.data)
         except UserError as error:
-            db.session.rollback()
             return render_template("users/link_invalid.html", problem=str(error)), 410
-        except ValueError as error:  # the password policy's refusal, for the password field
-            db.session.rollback()
-            form.password.errors.append(str(error))
+        except PasswordRefused as error:
+            refuse(form, error, fallback="password")
             status = 400
         else:
             # Whoever was signed in on this browser is signed out; then a fresh session.
@@ -232,7 +228,6 @@ def _set_password(token: str, purpose: TokenPurpose, template: str):
                     end_session(previous)
             session.clear()
             start_session(user, remember=False)
-            db.session.commit()
             login_user(user)
             flash(f"Welcome, {user.name}. Your password is set and you are signed in.",
                   "success")
