@@ -194,14 +194,10 @@ def load_demo() -> DemoSummary | None:
     return summary
 
 
-def _load_connect(summary: DemoSummary, users: dict[str, User], rng: random.Random,
-                  clock: _Clock) -> None:
-    """Northmoor Connect: 60 people and three months of conversations."""
-    lead = users["lead"]
-
-    spec = data.CAMPAIGN
-    campaign = create_campaign(lead, {
-        "slug": DEMO_SLUG,
+def _create_demo_campaign(lead: User, slug: str, spec: dict, clock: _Clock):
+    """A demo campaign from its spec in app/demo/data.py, dated relative to today."""
+    return create_campaign(lead, {
+        "slug": slug,
         "name": spec["name"],
         "change": spec["change"],
         "description": spec["description"],
@@ -210,6 +206,14 @@ def _load_connect(summary: DemoSummary, users: dict[str, User], rng: random.Rand
         "starts_on": clock.day(spec["started_days_ago"]),
         "ends_on": clock.day(-spec["ends_in_days"]),
     })
+
+
+def _load_connect(summary: DemoSummary, users: dict[str, User], rng: random.Random,
+                  clock: _Clock) -> None:
+    """Northmoor Connect: 60 people and three months of conversations."""
+    lead = users["lead"]
+    spec = data.CAMPAIGN
+    campaign = _create_demo_campaign(lead, DEMO_SLUG, spec, clock)
     for key, _local, _name, _role, campaign_role, _password in data.USERS:
         if campaign_role and key != "lead":
             set_member(campaign, users[key], Role[campaign_role])
@@ -301,16 +305,7 @@ def _load_claims(summary: DemoSummary, users: dict[str, User], clock: _Clock) ->
     here as this campaign knows them (their own rows), and a month of conversations."""
     lead = users["lead"]
     spec = data.CLAIMS_CAMPAIGN
-    campaign = create_campaign(lead, {
-        "slug": CLAIMS_SLUG,
-        "name": spec["name"],
-        "change": spec["change"],
-        "description": spec["description"],
-        "goals": list(spec["goals"]),
-        "phase": Phase[spec["phase"]],
-        "starts_on": clock.day(spec["started_days_ago"]),
-        "ends_on": clock.day(-spec["ends_in_days"]),
-    })
+    campaign = _create_demo_campaign(lead, CLAIMS_SLUG, spec, clock)
     for key, role in data.CLAIMS_MEMBERS.items():
         if key != "lead":
             set_member(campaign, users[key], Role[role])
