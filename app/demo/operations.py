@@ -208,6 +208,28 @@ def _create_demo_campaign(lead: User, slug: str, spec: dict, clock: _Clock):
     })
 
 
+def _conversation_input(item: dict, occurred_at, users: dict[str, User],
+                        engagements: dict[str, Engagement], themes: dict,
+                        messages: dict) -> ConversationInput:
+    """One scripted conversation of app/demo/data.py as the conversation form would send it."""
+    return ConversationInput(
+        occurred_at=occurred_at,
+        channel=Channel[item["channel"]],
+        duration_minutes=item["minutes"],
+        subject=item["subject"],
+        summary=item["summary"],
+        attendees=[AttendeeInput(engagements[key], Stance[after] if after else None)
+                   for key, after in item["people"].items()],
+        objections=[ObjectionInput(engagements[key], themes[theme], statement)
+                    for key, theme, statement in item.get("objections", [])],
+        follow_ups=[FollowUpInput(description, occurred_at.date() + timedelta(days=due_in),
+                                  owner_id=users[owner].id, engagement=engagements[about])
+                    for description, due_in, owner, about, _done in item.get("follow_ups", [])],
+        key_message_ids=[messages[key].id for key in item.get("messages", [])],
+        case_study_slugs=list(item.get("case_studies", [])),
+    )
+
+
 def _load_connect(summary: DemoSummary, users: dict[str, User], rng: random.Random,
                   clock: _Clock) -> None:
     """Northmoor Connect: 60 people and three months of conversations."""
@@ -260,23 +282,8 @@ def _load_connect(summary: DemoSummary, users: dict[str, User], rng: random.Rand
     objections: dict[tuple[str, str], Objection] = {}
     completions = []
     for occurred_at, item in sorted(story + filler, key=lambda pair: pair[0]):
-        conversation = log_conversation(campaign, users[item["by"]], ConversationInput(
-            occurred_at=occurred_at,
-            channel=Channel[item["channel"]],
-            duration_minutes=item["minutes"],
-            subject=item["subject"],
-            summary=item["summary"],
-            attendees=[AttendeeInput(engagements[key], Stance[after] if after else None)
-                       for key, after in item["people"].items()],
-            objections=[ObjectionInput(engagements[key], themes[theme], statement)
-                        for key, theme, statement in item.get("objections", [])],
-            follow_ups=[FollowUpInput(description, occurred_at.date() + timedelta(days=due_in),
-                                      owner_id=users[owner].id,
-                                      engagement=engagements[about])
-                        for description, due_in, owner, about, _done in item.get("follow_ups", [])],
-            key_message_ids=[messages[key].id for key in item.get("messages", [])],
-            case_study_slugs=list(item.get("case_studies", [])),
-        ))
+        conversation = log_conversation(campaign, users[item["by"]], _conversation_input(
+            item, occurred_at, users, engagements, themes, messages))
         summary.conversations += 1
         for objection in conversation.objections:
             person = next(k for k, e in engagements.items() if e.id == objection.engagement_id)
@@ -336,21 +343,8 @@ def _load_claims(summary: DemoSummary, users: dict[str, User], clock: _Clock) ->
         db.select(ObjectionTheme).filter_by(campaign_id=campaign.id))}
     for item in data.CLAIMS_CONVERSATIONS:
         occurred_at = clock.moment(item["days_ago"])
-        log_conversation(campaign, users[item["by"]], ConversationInput(
-            occurred_at=occurred_at,
-            channel=Channel[item["channel"]],
-            duration_minutes=item["minutes"],
-            subject=item["subject"],
-            summary=item["summary"],
-            attendees=[AttendeeInput(engagements[key], Stance[after] if after else None)
-                       for key, after in item["people"].items()],
-            objections=[ObjectionInput(engagements[key], themes[theme], statement)
-                        for key, theme, statement in item.get("objections", [])],
-            follow_ups=[FollowUpInput(description, occurred_at.date() + timedelta(days=due_in),
-                                      owner_id=users[owner].id, engagement=engagements[about])
-                        for description, due_in, owner, about, _done in item.get("follow_ups", [])],
-            key_message_ids=[messages[key].id for key in item.get("messages", [])],
-        ))
+        log_conversation(campaign, users[item["by"]], _conversation_input(
+            item, occurred_at, users, engagements, themes, messages))
     connect_names = {name for _key, name, *_rest in data.PEOPLE}
     summary.second = campaign
     summary.second_people = len(engagements)
