@@ -7,6 +7,7 @@ import click
 from flask import current_app, g
 from flask.cli import with_appcontext
 
+from app.auth.operations import find_user
 from app.extensions import db
 from app.models import Campaign, Engagement, User
 from app.pdf import PdfError
@@ -38,9 +39,7 @@ def _user(email: str | None) -> User | None:
     """Who is answering the request, for the audit trail (None: recorded as the system)."""
     if not email:
         return None
-    user = db.session.scalar(
-        db.select(User).where(db.func.lower(User.email) == email.strip().lower())
-    )
+    user = find_user(email)
     if user is None or not user.active:
         raise click.BadParameter(f"no active user with the email {email}", param_hint="--by")
     return user
