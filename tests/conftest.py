@@ -214,6 +214,15 @@ class JobRun:
         return self.page.get_data(as_text=True)
 
 
+def post_job(client, url, data=None, **kwargs):
+    """POST `url` (which asks for a job), run the queued jobs as a worker would, and
+    return the job's page afterwards, redirects followed (a generated briefing's page)."""
+    asked = client.post(url, data=data or {}, **kwargs)
+    assert asked.status_code == 303, (asked.status_code, asked.get_data(as_text=True)[:2000])
+    client.application.extensions["jobs"].run_pending()
+    return client.get(asked.headers["Location"], follow_redirects=True)
+
+
 @pytest.fixture
 def through_job(run_jobs):
     """through_job(client, url, data=None, query_string=None) POSTs to `url`, expects to be

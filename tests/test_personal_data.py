@@ -11,12 +11,8 @@ from markupsafe import Markup
 from pypdf import PdfReader
 
 from app.briefings.builder import build_briefing
-from app.briefings.operations import (
-    add_key_message,
-    add_risk_item,
-    generate_briefing,
-    render_within_budget,
-)
+from app.briefings.jobs import render_within_budget
+from app.briefings.operations import add_key_message, add_risk_item, generate_briefing
 from app.conversations.operations import FollowUpInput, ObjectionInput
 from app.dashboard import summary
 from app.dashboard.metrics import Filters, Scope
@@ -121,13 +117,11 @@ def story(app, campaign, users) -> Story:
     add_risk_item(campaign, lead, {"area": RiskArea.information, "question": "Who owns leaks?",
                                    "owner": NAME, "notes": f"Ask {email}"})
 
-    from flask import current_app
-    with current_app.test_request_context():
-        draft = build_briefing(campaign, Level.worker, [jemima],
-                               introduction=f"For {NAME}'s team ({email}).")
-        her_briefing = generate_briefing(draft, lead, render_within_budget(draft))
-        kit_draft = build_briefing(campaign, Level.manager, [kit], introduction="For Kit.")
-        kit_briefing = generate_briefing(kit_draft, lead, render_within_budget(kit_draft))
+    draft = build_briefing(campaign, Level.worker, [jemima],
+                           introduction=f"For {NAME}'s team ({email}).")
+    her_briefing = generate_briefing(draft, lead, render_within_budget(draft))
+    kit_draft = build_briefing(campaign, Level.manager, [kit], introduction="For Kit.")
+    kit_briefing = generate_briefing(kit_draft, lead, render_within_budget(kit_draft))
     db.session.commit()
     assert NAME in pdf_text(her_briefing.pdf) and email in her_briefing.introduction
     return Story(jemima, otto, kit, email, coffee.id, her_briefing.id, kit_briefing.id)

@@ -14,7 +14,7 @@ from app.jobs import operations as jobs
 from app.models import Briefing, Job, KeyMessage, Landmine, Level, Objection, RiskItem
 from app.objections.operations import raise_objection
 from tests import factories
-from tests.conftest import extract_csrf
+from tests.conftest import extract_csrf, post_job
 
 CAMPAIGN_PREFIX = "/campaigns/<slug>"
 
@@ -281,10 +281,10 @@ def test_user_text_is_escaped_in_pdf_html(app, campaign, users, as_lead, monkeyp
     records = hostile_campaign(campaign, users)
     base = f"/campaigns/{records.slug}"
     assert through_job(as_lead, f"{base}/report.pdf").file.status_code == 200
-    response = as_lead.post(f"{base}/briefings/new", data={
+    response = post_job(as_lead, f"{base}/briefings/new", data={
         "audience": "executive", "attendees": [records.engagement_id],
         "introduction": "Intro " + ATTACK, "action": "generate"})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert "/briefings/" in response.request.path, response.get_data(as_text=True)[:500]
     assert len(seen) == 2
     for document in seen:
         assert "&lt;img src=x" in document  # the text is there, as text

@@ -5,7 +5,7 @@ A job that made a record (a briefing) sends the person on to it; one that made a
 offers it for download; a refused import shows its per-row report.
 """
 
-from flask import Response, abort, current_app, g, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.access import campaign_blueprint
@@ -51,6 +51,7 @@ def show(job_id: int):
     job = _own(job_id)
     follow = job.outcome.get("follow") if job.status is JobStatus.done else None
     if follow:
+        flash(job.message, "warning" if job.outcome.get("over_budget") else "success")
         return redirect(url_for(follow["endpoint"], **follow.get("args", {})), 303)
     return render_template("jobs/show.html", job=job, title=TITLES.get(job.kind, "Job"),
                            refresh=None if job.over else REFRESH_SECONDS)
