@@ -184,13 +184,16 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
-    """The task queue, and each feature's job handlers (a `jobs` module's `handlers`)."""
+    """The task queue, and each feature's job handlers (a `jobs` module's `handlers`, and
+    `undoers` for kinds that commit as they go)."""
     from app.jobs import queue, runner
 
-    handlers = {}
+    handlers, undoers = {}, {}
     for module in _feature_modules("jobs"):
         handlers.update(module.handlers)
+        undoers.update(getattr(module, "undoers", {}))
     app.extensions["job_handlers"] = handlers
+    app.extensions["job_undoers"] = undoers
     queue.init_app(app, runner.run, runner.reap)
 
 

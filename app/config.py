@@ -53,8 +53,8 @@ class Config:
     #: Bootstrap's CSS and JS come from the Bootstrap-Flask package, never a CDN.
     BOOTSTRAP_SERVE_LOCAL = True
     PER_PAGE = 50
-    #: Largest request body (CSV imports are the biggest); more answers 413.
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024)))
+    #: Largest request body (CSV imports, up to 4 MB, are the biggest); more answers 413.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(5 * 1024 * 1024)))
     CASE_STUDIES_DIR = os.environ.get("CASE_STUDIES_DIR", str(project_folder("case_studies")))
     #: Wall-clock limit for one PDF render: a render still running is stopped, and fails
     #: with a clear error (in a job worker or a command; see app/pdf.py).
