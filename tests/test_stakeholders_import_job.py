@@ -5,6 +5,7 @@ other people out of SQLite."""
 import io
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -267,3 +268,27 @@ def test_others_can_write_while_an_import_is_saved(app, as_champion, campaign, u
     print(f"sign-ins: {len(answers)}, {during_save} while saving")
     assert during_save >= 3, (during_save, len(answers))
     assert count(Stakeholder) == 5_000
+
+
+def test_the_reaper_gives_up_a_twice_killed_import_and_removes_its_people(app, as_champion,
+                                                                         campaign):
+    def die(handler, job, step):
+        def dying(done, total=None, message=None):
+            step(done, total, message)
+            if message == "Saving" and done == 500:
+                raise WorkerKilled
+        return handler(job, dying)
+
+    with_handler(app, die)
+    job_id = ask(as_champion, campaign, people_file(800))
+    for _ in range(2):
+        with app.app_context(), pytest.raises(WorkerKilled):
+            runner.run(job_id)
+    assert count(Stakeholder) == 500
+    job = db.session.get(Job, job_id)
+    with app.app_context():
+        runner.reap(job.heartbeat_at + timedelta(hours=1))
+    db.session.expire_all()
+    assert count(Stakeholder) == count(Engagement) == count(StanceChange) == 0
+    job = db.session.get(Job, job_id)
+    assert job.status is JobStatus.failed and "Nothing was saved" in job.message
