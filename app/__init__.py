@@ -1,5 +1,6 @@
 """Groundswell: a campaign manager for evangelising a new way of working."""
 
+import logging
 import os
 import secrets
 from importlib import import_module
@@ -12,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, project_folder
 from app.extensions import bootstrap, csrf, db, login_manager, mail, migrate
+from app.logs import configure_logging, register_request_log, request_fields
 from app.transaction import register_commit_point
 
 #: Feature packages. A feature's `views` module has a blueprint `bp` (or a tuple
@@ -49,6 +51,18 @@ CONTENT_SECURITY_POLICY = "; ".join((
 ))
 
 
+log = logging.getLogger(__name__)
+
+
+class Groundswell(Flask):
+    """Flask, logging an unhandled exception as one structured record (with the request's
+    id and user, and a one-time link's route rather than its token) instead of a message
+    holding the raw path."""
+
+    def log_exception(self, exc_info) -> None:
+        self.logger.error("unhandled exception", exc_info=exc_info, extra=request_fields())
+
+
 def _feature_modules(kind: str):
     for feature in FEATURES:
         name = f"app.{feature}.{kind}"
@@ -58,7 +72,7 @@ def _feature_modules(kind: str):
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, then the environment, then `test_config` on top."""
-    app = Flask(
+    app = Groundswell(
         __name__,
         instance_relative_config=True,
         template_folder=project_folder("templates"),
@@ -68,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("GROUNDSWELL")
     if test_config:
         app.config.update(test_config)
+    configure_logging(app.config["LOG_LEVEL"])
     if not app.config["SECRET_KEY"]:
         # Never a known value: a random key works for one process; sessions then end on
         # restart and are not shared between servers, so production sets SECRET_KEY.
@@ -80,6 +95,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # without trusted proxies X-Forwarded-* is ignored, since anyone can send it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    # First: every other hook runs inside the request's id, and its log line is the last.
+    register_request_log(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -167,6 +184,7 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        log.warning("CSRF check failed", extra={"reason": error.description})
         return render_error(
             error, "The form had expired or was not sent from Groundswell. Reload and try again."
         )

@@ -25,6 +25,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'groundswell.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: Least severe log records written (JSON lines on stderr): DEBUG, INFO, WARNING, ERROR.
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -106,6 +106,9 @@ def _app(database_url):
             "SECRET_KEY": "test-secret",
             # Jobs wait in this process's memory until a test runs them (`run_jobs`).
             "JOBS_URL": "memory://",
+            # Request lines at INFO would bury a failing test's output; tests that read
+            # the logs lower it (tests/test_operable.py).
+            "LOG_LEVEL": "WARNING",
         }
     )
     app.test_client_class = _FreshContextClient
