@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, project_folder
 from app.extensions import bootstrap, csrf, db, login_manager, mail, migrate
-from app.logs import configure_logging, register_request_log, request_fields
+from app.logs import configure_logging, register_request_log, request_fields, signed_in_user_id
 from app.transaction import register_commit_point
 
 #: Feature packages. A feature's `views` module has a blueprint `bp` (or a tuple
@@ -50,6 +50,10 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "frame-ancestors 'none'",
 ))
 
+
+#: Sent on every response when the app is served over HTTPS: browsers then refuse plain
+#: HTTP to this host (and its subdomains) for a year.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +167,26 @@ def register_blueprints(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if served_over_https(app):
+            response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+        if keep_out_of_caches(response):
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def served_over_https(app: Flask) -> bool:
+    """Whether the app is configured as served over HTTPS (so HSTS is sent)."""
+    return (app.config["PREFERRED_URL_SCHEME"] == "https"
+            or bool(app.config["SESSION_COOKIE_SECURE"]))
+
+
+def keep_out_of_caches(response) -> bool:
+    """Whether no browser or proxy may store the response: everything a signed-in user is
+    shown and every download (CSV, PDF, personal data). Static files keep their caching."""
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return False
+    return signed_in_user_id() is not None or "Content-Disposition" in response.headers
 
 
 def register_errorhandlers(app: Flask) -> None:

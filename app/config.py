@@ -31,6 +31,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    #: "https" when served over HTTPS: external URLs use it, and (as SESSION_COOKIE_SECURE
+    #: does) it turns on Strict-Transport-Security.
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     REMEMBER_COOKIE_HTTPONLY = True
     # "Keep me signed in" outlives the session cookie: it must be no easier to send or steal.
     REMEMBER_COOKIE_SAMESITE = "Lax"
