@@ -51,6 +51,11 @@ CONTENT_SECURITY_POLICY = "; ".join((
 ))
 
 
+#: Every status a Groundswell page answers with; each gets the styled error page
+#: (templates/errors.html words it). 401, 409 and 410 are mostly pages of their own (the
+#: sign-in form, an erasure refused, a used link), but an abort() with them looks the same.
+ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 410, 413, 422, 429, 500, 503)
+
 #: Sent on every response when the app is served over HTTPS: browsers then refuse plain
 #: HTTP to this host (and its subdomains) for a year.
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
@@ -192,17 +197,22 @@ def keep_out_of_caches(response) -> bool:
 def register_errorhandlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
+    from app.pdf import PdfError
+
     def wants_json() -> bool:
         return request.accept_mimetypes.best == "application/json"
 
-    def render_error(error, message: str | None = None):
-        code = getattr(error, "code", 500)
-        description = message or getattr(error, "description", "Something went wrong.")
+    def render_error(error, message: str | None = None, code: int | None = None):
+        """The styled page for the error's status: the message the code gave when it gave
+        one (abort(404, "...")), else the page's own words for that status."""
+        code = code or getattr(error, "code", 500)
+        # Werkzeug's stock descriptions are class attributes; one given to abort() is not.
+        description = message or vars(error).get("description")
         if wants_json():
-            return jsonify(error=description), code
+            return jsonify(error=description or getattr(error, "description", "")), code
         return render_template("errors.html", code=code, description=description), code
 
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in ERROR_STATUSES:
         app.register_error_handler(code, render_error)
 
     @app.errorhandler(CSRFError)
@@ -212,10 +222,17 @@ def register_errorhandlers(app: Flask) -> None:
             error, "The form had expired or was not sent from Groundswell. Reload and try again."
         )
 
+    @app.errorhandler(PdfError)
+    def pdf_error(error):
+        """A PDF that cannot be made answers 422 wherever it was asked for, with why."""
+        db.session.rollback()
+        log.warning("PDF not made", extra={"reason": str(error)})
+        return render_error(error, str(error), 422)
+
     @app.errorhandler(500)
     def internal_error(error):
         db.session.rollback()
-        return render_error(error, "Something went wrong on our side. Nothing was saved.")
+        return render_error(error)
 
 
 def register_template_helpers(app: Flask) -> None:
