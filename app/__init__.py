@@ -117,6 +117,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # An unreachable PostgreSQL fails a request (and /healthz) within seconds instead of
+        # after libpq's two-minute default.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT"],
+                                   **options.get("connect_args", {})}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(project_folder("migrations")))
     csrf.init_app(app)

@@ -25,6 +25,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'groundswell.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: Seconds to wait for a new PostgreSQL connection before the request (or /healthz) fails.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
     #: Least severe log records written (JSON lines on stderr): DEBUG, INFO, WARNING, ERROR.
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
