@@ -31,6 +31,7 @@ FEATURES = (
     "demo",
     "personal_data",
     "users",
+    "backup",
 )
 
 #: Scripts, fonts, images and requests come from this app alone, so injected markup cannot
