@@ -14,7 +14,7 @@ import binascii
 import enum
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -113,25 +113,40 @@ class Header:
         })
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _line(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return (_JSON.encode(value) + "\n").encode()
 
 
-def encode_value(value) -> Any:
-    """A column value as the file holds it."""
-    if isinstance(value, enum.Enum):
-        return value.name
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    return value
+def _parse(line: bytes) -> Any:
+    return json.loads(line.decode("utf-8"))
 
 
-def row_line(table: Table, row: dict) -> bytes:
-    """One row of `table` as a line of the file."""
-    return _line({"table": table.name,
-                  "row": {name: encode_value(value) for name, value in row.items()}})
+def _encoder(column: Column) -> Callable[[Any], Any] | None:
+    """How a column's values are written, when not as they are (text, numbers, JSON)."""
+    kind = _kind(column)
+    if kind in (DateTime, Date):
+        return lambda value: value.isoformat()
+    if kind is LargeBinary:
+        return lambda value: base64.b64encode(value).decode("ascii")
+    if kind is Enum:
+        return lambda value: value.name if isinstance(value, enum.Enum) else value
+    return None
+
+
+class RowEncoder:
+    """Turns a row of `table` (values in column order) into a line of the file."""
+
+    def __init__(self, table: Table):
+        self.table = table.name
+        self.columns = [(column.name, _encoder(column)) for column in table.columns]
+
+    def __call__(self, values: Sequence) -> bytes:
+        row = {name: value if encode is None or value is None else encode(value)
+               for (name, encode), value in zip(self.columns, values, strict=True)}
+        return _line({"table": self.table, "row": row})
 
 
 def _impl(column: Column):
@@ -146,57 +161,85 @@ def _kind(column: Column) -> type:
     return object
 
 
+def _decoder(column: Column) -> Callable[[Any], Any]:
+    """How a column's value is read back from the file (never None), refusing what the
+    column cannot hold."""
+    where, kind = f"{column.table.name}.{column.name}", _kind(column)
+
+    def text(value) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"{where} is not text: {value!r}")
+        return value
+
+    def moment(value) -> datetime:
+        parsed = datetime.fromisoformat(text(value))
+        if parsed.tzinfo is None:
+            raise ValueError(f"{where} has a time without its offset: {value}")
+        return parsed
+
+    def member(value):
+        try:
+            return members[text(value)]
+        except KeyError:
+            raise ValueError(f"{where} has an unknown value {value!r}") from None
+
+    def truth(value) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"{where} is not true or false: {value!r}")
+        return value
+
+    def number(value) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{where} is not a whole number: {value!r}")
+        return value
+
+    members = getattr(_impl(column), "enum_class", None)
+    if kind is Enum and members is None:
+        return text
+    return {
+        DateTime: moment,
+        Date: lambda value: date.fromisoformat(text(value)),
+        LargeBinary: lambda value: base64.b64decode(text(value), validate=True),
+        Enum: member,
+        Boolean: truth,
+        Integer: number,
+        String: text,
+    }.get(kind, lambda value: value)
+
+
+#: Marks a column that may not be empty.
+_REQUIRED = object()
+
+
 class _Decoder:
-    """Turns a row as the file holds it back into values the column accepts, refusing what
-    the column cannot hold."""
+    """Turns a row as the file holds it back into the values its table's columns take."""
 
     def __init__(self, table: Table, *, credentials: bool):
         self.table = table
-        self.columns = [(column, _kind(column)) for column in table.columns]
         self.names = {column.name for column in table.columns}
-        self.blank = None if credentials else CREDENTIALS
+        self.columns = []
+        for column in table.columns:
+            if not credentials and (table.name, column.name) == CREDENTIALS:
+                empty = RESTORED_WITHOUT_PASSWORD
+            elif column.nullable:
+                empty = None
+            else:
+                empty = _REQUIRED
+            self.columns.append((column.name, _decoder(column), empty))
 
     def __call__(self, row: Any) -> dict:
-        if not isinstance(row, dict) or set(row) != self.names:
+        if not isinstance(row, dict) or row.keys() != self.names:
             raise ValueError(f"a {self.table.name} row does not have the table's columns")
-        return {column.name: self._value(column, kind, row[column.name])
-                for column, kind in self.columns}
-
-    def _value(self, column: Column, kind: type, value):
-        where = f"{self.table.name}.{column.name}"
-        if value is None and (self.table.name, column.name) == self.blank:
-            return RESTORED_WITHOUT_PASSWORD
-        if value is None:
-            if not column.nullable:
-                raise ValueError(f"{where} is empty but may not be")
-            return None
-        if kind is DateTime:
-            moment = datetime.fromisoformat(_text(value, where))
-            if moment.tzinfo is None:
-                raise ValueError(f"{where} has a time without its offset: {value}")
-            return moment
-        if kind is Date:
-            return date.fromisoformat(_text(value, where))
-        if kind is LargeBinary:
-            return base64.b64decode(_text(value, where), validate=True)
-        if kind is Enum and (members := _impl(column).enum_class) is not None:
-            try:
-                return members[_text(value, where)]
-            except KeyError:
-                raise ValueError(f"{where} has an unknown value {value!r}") from None
-        if kind is Boolean and not isinstance(value, bool):
-            raise ValueError(f"{where} is not true or false: {value!r}")
-        if kind is Integer and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValueError(f"{where} is not a whole number: {value!r}")
-        if kind is String:
-            _text(value, where)
-        return value
-
-
-def _text(value, where: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{where} is not text: {value!r}")
-    return value
+        decoded = {}
+        for name, decode, empty in self.columns:
+            value = row[name]
+            if value is not None:
+                decoded[name] = decode(value)
+            elif empty is _REQUIRED:
+                raise ValueError(f"{self.table.name}.{name} is empty but may not be")
+            else:
+                decoded[name] = empty
+        return decoded
 
 
 #: What a file that is not a whole, readable backup raises while it is read.
@@ -219,7 +262,7 @@ class Reader:
 
     def _read_header(self) -> Header:
         try:
-            first = json.loads(next(self.lines))
+            first = _parse(next(self.lines))
         except StopIteration:
             raise self._broken("it is empty") from None
         except UNREADABLE as error:
@@ -257,7 +300,7 @@ class Reader:
         try:
             for line in self.lines:
                 number += 1
-                entry = json.loads(line)
+                entry = _parse(line)
                 if not isinstance(entry, dict) or set(entry) != {"table", "row"}:
                     raise ValueError("a line is not a table row")
                 while entry["table"] != name:

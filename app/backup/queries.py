@@ -5,10 +5,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Table, func, select
 
 from app.auth.operations import NO_PASSWORD
-from app.backup.archive import CREDENTIALS, Header, backed_up_tables, check_schema, row_line
+from app.backup.archive import (
+    CREDENTIALS,
+    Header,
+    RowEncoder,
+    backed_up_tables,
+    check_schema,
+)
 
 #: Rows fetched from the database at a time, so a large table never sits in memory whole.
 BATCH = 1000
@@ -34,6 +40,23 @@ def _snapshot(connection: Connection) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+def _write_rows(connection: Connection, table: Table, archive: IO[bytes], *,
+                hidden: bool) -> None:
+    encode = RowEncoder(table)
+    secret = [column.name for column in table.columns].index(CREDENTIALS[1]) if hidden else None
+    query = select(table).order_by(*table.primary_key.columns)
+    result = connection.execution_options(yield_per=BATCH).execute(query)
+    for rows in result.partitions():
+        lines = []
+        for row in rows:
+            # An invitation not yet accepted has no password to hide; keeping it keeps the
+            # user invited.
+            if secret is not None and row[secret] != NO_PASSWORD:
+                row = (*row[:secret], None, *row[secret + 1:])
+            lines.append(encode(row))
+        archive.write(b"".join(lines))
+
+
 def write_backup(connection: Connection, out: IO[bytes], *, with_credentials: bool,
                  timestamp: bool = True) -> BackupSummary:
     """Write the backup of the database `connection` reads to `out` (a binary file). Reads
@@ -56,15 +79,7 @@ def write_backup(connection: Connection, out: IO[bytes], *, with_credentials: bo
                            compresslevel=6) as archive:
             archive.write(header.to_line())
             for table in tables:
-                hidden = not with_credentials and table.name == CREDENTIALS[0]
-                query = select(table).order_by(*table.primary_key.columns)
-                result = connection.execution_options(yield_per=BATCH).execute(query)
-                for row in result.mappings():
-                    row = dict(row)
-                    # An invitation not yet accepted has no password to hide; keeping it
-                    # keeps the user invited.
-                    if hidden and row[CREDENTIALS[1]] != NO_PASSWORD:
-                        row[CREDENTIALS[1]] = None
-                    archive.write(row_line(table, row))
+                _write_rows(connection, table, archive, hidden=not with_credentials and
+                            table.name == CREDENTIALS[0])
         transaction.rollback()
     return BackupSummary(revision, counts, with_credentials)
