@@ -270,6 +270,18 @@ def test_a_restored_postgresql_database_accepts_new_records(source, databases):
         assert conversation.id == newest + 1
 
 
+def test_created_at_is_only_in_the_header_and_the_file_is_private(source, tmp_path):
+    stamped = tmp_path / "stamped.jsonl.gz"
+    run(source["app"], "backup", "-o", str(stamped))
+    unstamped = backup(source["app"], tmp_path / "unstamped.jsonl.gz")
+    created_at = json.loads(lines(stamped)[0])["created_at"]
+    assert datetime.fromisoformat(created_at).tzinfo is not None
+    assert json.loads(lines(unstamped)[0])["created_at"] is None
+    assert lines(stamped)[1:] == lines(unstamped)[1:]
+    assert stamped.stat().st_mode & 0o777 == 0o600
+    assert "Cannot write" in refused(source["app"], "backup", "-o", str(tmp_path / "no" / "x"))
+
+
 def test_restore_refuses_a_database_that_is_not_empty(source, databases):
     before = counts(source["app"])
     output = refused(source["app"], "restore", str(source["plain"]))

@@ -32,7 +32,11 @@ def backup_command(output: Path, with_credentials: bool, no_timestamp: bool) -> 
     to FILE, for `flask restore` into an empty database of either kind."""
     # Written under another name first, readable by this user only (it holds personal
     # data), and renamed when complete: FILE is never a half-written backup.
-    handle, partial = tempfile.mkstemp(dir=output.resolve().parent, prefix=f".{output.name}.")
+    try:
+        handle, partial = tempfile.mkstemp(dir=output.resolve().parent,
+                                           prefix=f".{output.name}.")
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from None
     try:
         with os.fdopen(handle, "wb") as stream, db.engine.connect() as connection:
             summary = write_backup(connection, stream, with_credentials=with_credentials,
