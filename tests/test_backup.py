@@ -293,7 +293,7 @@ def test_restore_refuses_a_database_that_is_not_empty(source, databases):
         db.session.add(User(email="someone@example.org", name="Someone", role=Role.admin,
                             password_hash=NO_PASSWORD))
         db.session.commit()
-    assert "already has 1 users" in refused(one_user, "restore", str(source["plain"]))
+    assert "already has 1 user." in refused(one_user, "restore", str(source["plain"]))
     assert counts(one_user)["campaign"] == 0
 
 

@@ -276,7 +276,7 @@ class Reader:
             tables = [(entry["name"], list(entry["columns"]), int(entry["rows"]))
                       for entry in first["tables"]]
             return Header(str(first["alembic_revision"]), first.get("created_at"),
-                          bool(first["credentials"]), tables)
+                          first["credentials"] is True, tables)
         except (KeyError, TypeError, ValueError):
             raise self._broken("its header is incomplete") from None
 

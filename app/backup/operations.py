@@ -9,6 +9,7 @@ from sqlalchemy.exc import StatementError
 
 from app.auth.operations import RESTORED_WITHOUT_PASSWORD
 from app.backup.archive import (
+    CREDENTIALS,
     BackupError,
     Header,
     Reader,
@@ -32,7 +33,8 @@ class RestoreSummary:
 
 
 #: What the emptiness check counts by name when it finds them (anything else: by table).
-_COUNTED = {"campaign": "campaigns", "user": "users", "stakeholder": "people"}
+_COUNTED = {"campaign": ("campaign", "campaigns"), "user": ("user", "users"),
+            "stakeholder": ("person", "people")}
 
 
 def _refuse_unless_empty(connection: Connection) -> None:
@@ -40,8 +42,12 @@ def _refuse_unless_empty(connection: Connection) -> None:
                if connection.scalar(select(literal(1)).select_from(table).limit(1))]
     if not holding:
         return
-    counted = [f"{connection.scalar(select(func.count()).select_from(table))} "
-               f"{_COUNTED[table.name]}" for table in holding if table.name in _COUNTED]
+    counted = []
+    for table in holding:
+        if table.name in _COUNTED:
+            count = connection.scalar(select(func.count()).select_from(table))
+            one, many = _COUNTED[table.name]
+            counted.append(f"{count} {one if count == 1 else many}")
     what = ", ".join(counted) or f"rows in {', '.join(table.name for table in holding)}"
     raise BackupError(f"This database is not empty: it already has {what}. Restore only into "
                       "a new database after `flask --app app db upgrade`.")
@@ -124,8 +130,8 @@ def restore_backup(stream: IO[bytes], name: str) -> RestoreSummary:
     connection = db.session.connection()
     with gzip.GzipFile(fileobj=stream, mode="rb") as archive:
         reader = Reader(archive, name)
-        summary = RestoreSummary(reader.header,
-                                 {name: 0 for name, _columns, _rows in reader.header.tables})
+        summary = RestoreSummary(reader.header, {
+            table_name: 0 for table_name, _columns, _rows in reader.header.tables})
         _check_revision(connection, reader.header, name)
         reader.check_tables()
         _refuse_unless_empty(connection)
@@ -136,7 +142,8 @@ def restore_backup(stream: IO[bytes], name: str) -> RestoreSummary:
                     if writer is not None:
                         summary.rows[writer.table.name] = writer.finish()
                     writer = _TableWriter(connection, table)
-                if table.name == "user" and row["password_hash"] == RESTORED_WITHOUT_PASSWORD:
+                if (table.name == CREDENTIALS[0]
+                        and row[CREDENTIALS[1]] == RESTORED_WITHOUT_PASSWORD):
                     summary.without_password.append(row["email"])
                 writer.add(row)
             if writer is not None:
