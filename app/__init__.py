@@ -34,6 +34,7 @@ FEATURES = (
     "personal_data",
     "users",
     "jobs",
+    "backup",
 )
 
 #: Scripts, fonts, images and requests come from this app alone, so injected markup cannot
