@@ -370,7 +370,8 @@ def test_healthz_reports_each_check_and_stays_public(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok"
-    assert list(body["checks"]) == ["database"]
+    assert list(body["checks"]) == ["database", "jobs"]
+    assert body["checks"]["jobs"]["ok"] is True
     assert body["checks"]["database"]["ok"] is True
     assert isinstance(body["checks"]["database"]["ms"], float)
 
@@ -393,9 +394,24 @@ def test_healthz_answers_503_when_the_database_cannot_be_reached(tmp_path, datab
     if database.startswith("postgresql"):  # fails within seconds, not libpq's two minutes
         connect_args = unreachable.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
         assert connect_args == {"connect_timeout": 5}
-    assert response.get_json() == {"status": "error", "checks": {"database": {
-        "ok": False, "ms": response.get_json()["checks"]["database"]["ms"],
-        "error": "OperationalError"}}}
+    checks = response.get_json()["checks"]
+    assert response.get_json()["status"] == "error"
+    assert checks["database"] == {"ok": False, "ms": checks["database"]["ms"],
+                                  "error": "OperationalError"}
+
+
+def test_healthz_answers_503_when_the_job_queue_cannot_be_reached(tmp_path):
+    # Redis on a port nothing listens on: the queue's storage does not answer.
+    unreachable = create_app({"TESTING": True, "SECRET_KEY": "test",
+                              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db'}",
+                              "JOBS_URL": "redis://127.0.0.1:1/0"})
+    with unreachable.app_context():
+        response = unreachable.test_client().get("/healthz")
+        db.engine.dispose()
+    assert response.status_code == 503
+    checks = response.get_json()["checks"]
+    assert checks["database"]["ok"] is True
+    assert checks["jobs"]["ok"] is False and checks["jobs"]["error"] == "ConnectionError"
 
 
 def test_a_new_dependency_is_one_check_away(client, monkeypatch):

@@ -50,6 +50,8 @@ VERSION = 1
 EXCLUDED_TABLES = {
     "user_session": "signed-in sessions: a restored server starts with everyone signed out",
     "sign_in_failure": "sign-in throttle counters, which expire within minutes",
+    "job": "long work under way or done within the last day (PDFs made, imports): a job "
+           "is asked for again, and its files are kept only a day",
     "account_token": "one-time invitation and reset links: only their hashes are kept, so "
                      "they could not be handed out again; an admin makes new ones",
 }

@@ -9,6 +9,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,8 +35,13 @@ def check_database() -> None:
         raise
 
 
+def check_jobs() -> None:
+    """The job queue's storage answers (a SQLite file read or a Redis LLEN)."""
+    current_app.extensions["jobs"].pending()
+
+
 #: name -> check, in the order /healthz reports them.
-CHECKS: dict[str, Callable[[], None]] = {"database": check_database}
+CHECKS: dict[str, Callable[[], None]] = {"database": check_database, "jobs": check_jobs}
 
 
 def run_checks() -> tuple[bool, dict[str, dict]]:
