@@ -523,11 +523,16 @@ def gunicorn_server(app, database_url, tmp_path):
         return server
 
     yield start
-    for process in servers:
-        process.terminate()
-    for process in servers:
+    stop_all(servers)
+
+
+def stop_all(processes: list[subprocess.Popen], timeout: float = 10) -> None:
+    """SIGTERM each process group, then SIGKILL any still running after `timeout`."""
+    for process in processes:
+        os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
