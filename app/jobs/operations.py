@@ -20,7 +20,7 @@ MAX_ATTEMPTS = 2
 #: (its message to the queue may have been lost, e.g. Redis restarted).
 UNSTARTED = timedelta(minutes=2)
 #: Finished jobs, their files and reports, are deleted this long after they end.
-KEEP_FINISHED = timedelta(days=7)
+KEEP_FINISHED = timedelta(days=1)
 
 LOST = ("The worker making this stopped before it finished (it was restarted or ran out "
         "of memory). Nothing was saved; try again.")
