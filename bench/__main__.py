@@ -144,13 +144,15 @@ def _report(rows: list, args) -> None:
     loads = [row for row in rows if isinstance(row, LoadRow)]
     others = [row for row in rows if isinstance(row, Row)]
     if pages:
-        print(f"\nPages over HTTP: gunicorn, 2 sync workers, one signed-in client; p50 and p95 "
-              f"of {args.repeat} requests (PDF and whole-log CSV: fewer); x healthz = p50 / "
-              f"/healthz's p50; SQL ms = the page's own SQL replayed alone\n")
+        print(f"\nPages over HTTP through gunicorn, one signed-in client. p50 and p95 of up to "
+              f"{args.repeat} requests\n(a page taking seconds stops after about 10 s); each "
+              f"request follows one to /healthz, whose p50 is 'healthz';\n"
+              f"x healthz = p50 / healthz; SQL ms = the page's own SQL replayed alone on a raw "
+              f"connection\n")
         print_http_table(pages)
     if loads:
-        print("\nThroughput: requests per second; x healthz = that / /healthz's under the "
-              "same load\n")
+        print("\nThroughput under concurrent load; x healthz = req/s / /healthz's req/s under "
+              "the same load\n")
         print_load_table(loads)
     if others:
         print(f"\nIn process (median of {args.repeat} runs against the floor in each note)\n")

@@ -81,6 +81,24 @@ def latencies_ms(fn: Callable[[], object], repeat: int, warmup: int = 1, *,
     return times
 
 
+def paired_latencies_ms(fn: Callable[[], object], yardstick: Callable[[], object], repeat: int,
+                        *, budget_s: float | None = None,
+                        at_least: int = 3) -> tuple[list[float], list[float]]:
+    """Timings (ms) of `fn()` and of `yardstick()` taken turn about, after one untimed run
+    of each, so a machine that gets busier or quieter meanwhile weighs on both alike.
+    `repeat`, `budget_s` (for `fn`'s runs) and `at_least` as in latencies_ms."""
+    yardstick()
+    fn()
+    times: list[float] = []
+    yardstick_times: list[float] = []
+    while len(times) < repeat:
+        yardstick_times.append(timed_ms(yardstick))
+        times.append(timed_ms(fn))
+        if budget_s is not None and len(times) >= at_least and sum(times) > budget_s * 1000:
+            break
+    return times, yardstick_times
+
+
 def percentile(values: list[float], share: float) -> float:
     """The `share` (0..1) percentile of `values`, interpolated (p50 is the median)."""
     if len(values) == 1:

@@ -22,7 +22,7 @@ from app.dashboard import metrics, summary
 from app.dashboard.metrics import Filters, Scope
 from app.extensions import db
 from app.models import Campaign, Conversation, Stance
-from bench.client import Browser, csrf_token, latencies_ms, load, percentile
+from bench.client import Browser, csrf_token, latencies_ms, load, paired_latencies_ms, percentile
 from bench.measure import (
     Goal,
     HttpRow,
@@ -106,17 +106,27 @@ def _pages(ctx) -> list[tuple[str, str, Goal | None]]:
 def _latencies(ctx, browser: Browser) -> list[HttpRow]:
     healthz = latencies_ms(lambda: browser.get("/healthz"), HEALTHZ_REPEAT, warmup=5)
     healthz_ms = percentile(healthz, 0.5)
-    rows = [HttpRow("/healthz (SELECT 1; the yardstick)", healthz_ms, percentile(healthz, 0.95),
-                    healthz_ms, runs=len(healthz))]
+    rows = [HttpRow("/healthz (SELECT 1), in a row", healthz_ms, percentile(healthz, 0.95),
+                    healthz_ms, runs=len(healthz),
+                    note=f"gunicorn with {LATENCY_WORKERS} sync workers")]
     for case, path, goal in _pages(ctx):
         url = ctx.url(path)
-        times = latencies_ms(lambda url=url: browser.get(url), ctx.repeat,
-                             budget_s=PAGE_BUDGET_S, at_least=MIN_RUNS)
-        rows.append(HttpRow(case, percentile(times, 0.5), percentile(times, 0.95), healthz_ms,
-                            _sql_ms(ctx, _in_process_get(ctx, url)), goal, runs=len(times)))
-    rows += _conversation_form(ctx, browser, healthz_ms)
-    rows.append(_report(ctx, browser, healthz_ms))
+        rows.append(_row(ctx, browser, case, lambda url=url: browser.get(url), goal,
+                         sql=_in_process_get(ctx, url)))
+    rows += _conversation_form(ctx, browser)
+    rows.append(_report(ctx, browser))
     return rows
+
+
+def _row(ctx, browser: Browser, case: str, fetch, goal: Goal | None, *, sql=None,
+         note: str = "") -> HttpRow:
+    """`fetch` timed over HTTP, turn about with /healthz; `sql` (an in-process fetch) gives
+    the SQL column."""
+    times, healthz = paired_latencies_ms(fetch, lambda: browser.get("/healthz"), ctx.repeat,
+                                         budget_s=PAGE_BUDGET_S, at_least=MIN_RUNS)
+    return HttpRow(case, percentile(times, 0.5), percentile(times, 0.95),
+                   percentile(healthz, 0.5), _sql_ms(ctx, sql) if sql else None, goal,
+                   note=note, runs=len(times))
 
 
 def _in_process_get(ctx, url: str):
@@ -137,20 +147,24 @@ def _sql_ms(ctx, fetch, *, prepare=None, commit=False) -> float | None:
     return replay_ms(ctx.engine, statements, SQL_REPEAT, prepare=prepare, commit=commit)
 
 
-def _conversation_form(ctx, browser: Browser, healthz_ms: float) -> list[HttpRow]:
-    """The log-a-conversation form: GET it, then POST it with its token, `repeat` times;
-    every POST must save one conversation."""
+def _conversation_form(ctx, browser: Browser) -> list[HttpRow]:
+    """The log-a-conversation form: GET it, then POST it with its token, `repeat` times
+    (turn about with /healthz); every POST must save one conversation."""
     form_url, conversation = ctx.url("/conversations/new"), _conversation_data(ctx)
     before = _conversations(ctx)
-    gets, posts = [], []
+    gets, posts, healthz = [], [], []
     for turn in range(ctx.repeat + 1):
         start = time.perf_counter()
+        browser.get("/healthz")
+        asked = time.perf_counter()
         token = csrf_token(browser.get(form_url))
         shown = time.perf_counter()
         browser.submit(form_url, conversation(turn), token)
         if turn:  # the first is a warm-up
-            gets.append((shown - start) * 1000)
+            healthz.append((asked - start) * 1000)
+            gets.append((shown - asked) * 1000)
             posts.append((time.perf_counter() - shown) * 1000)
+    healthz_ms = percentile(healthz, 0.5)
     saved = _conversations(ctx) - before
     if saved != ctx.repeat + 1:
         raise RuntimeError(f"{ctx.repeat + 1} conversation form POSTs saved {saved}")
@@ -218,7 +232,7 @@ def _forget_newest_conversation(ctx):
     return prepare
 
 
-def _report(ctx, browser: Browser, healthz_ms: float) -> HttpRow:
+def _report(ctx, browser: Browser) -> HttpRow:
     """The sponsor report PDF, against WeasyPrint alone laying out the same HTML."""
     url = ctx.url(REPORT_PATH)
 
@@ -227,18 +241,16 @@ def _report(ctx, browser: Browser, healthz_ms: float) -> HttpRow:
         if not response.content.startswith(b"%PDF"):
             raise RuntimeError(f"GET {url} did not answer a PDF")
 
-    times = latencies_ms(fetch, ctx.repeat, budget_s=PAGE_BUDGET_S, at_least=MIN_RUNS)
+    row = _row(ctx, browser, "sponsor report PDF", fetch, REPORT_PDF,
+               sql=_in_process_get(ctx, url))
     html = _report_html(ctx)
     static = Path(ctx.app.static_folder).resolve().as_uri() + "/"
-    layout = median_ms(lambda: HTML(string=html, base_url=static).write_pdf(), len(times))
-    sql = _sql_ms(ctx, _in_process_get(ctx, url))
-    p50 = percentile(times, 0.5)
-    floor = layout + (sql or 0)
-    return HttpRow("sponsor report PDF", p50, percentile(times, 0.95), healthz_ms, sql,
-                   REPORT_PDF, runs=len(times),
-                   note=f"floor {floor:.0f} ms = WeasyPrint alone on the same HTML "
-                        f"({layout:.0f} ms)" + (f" + its SQL ({sql:.0f} ms)" if sql else "")
-                        + f"; the request is {p50 / floor:.2f}x that")
+    layout = median_ms(lambda: HTML(string=html, base_url=static).write_pdf(), row.runs)
+    floor = layout + (row.sql_ms or 0)
+    row.note = (f"floor {floor:.0f} ms = WeasyPrint alone on the same HTML ({layout:.0f} ms)"
+                + (f" + its SQL ({row.sql_ms:.0f} ms)" if row.sql_ms else "")
+                + f"; the request is {row.p50_ms / floor:.2f}x that")
+    return row
 
 
 def _report_html(ctx) -> str:
@@ -281,7 +293,8 @@ def _throughput(ctx, browser: Browser) -> list[LoadRow]:
     saved = _conversations(ctx) - before
     if saved != logged.requests // 2:
         raise RuntimeError(f"{logged.requests // 2} conversation POSTs under load saved {saved}")
-    how = f"{LOAD_WORKERS} workers, {LOAD_THREADS} client threads, {ctx.load_seconds:g} s"
+    how = (f"gunicorn with {LOAD_WORKERS} sync workers, {LOAD_THREADS} client threads, "
+           f"{ctx.load_seconds:g} s each")
     return [
         LoadRow("/healthz", base.requests, base.per_second, base.per_second, note=how),
         LoadRow("dashboard, whole campaign", shown.requests, shown.per_second,
