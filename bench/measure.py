@@ -168,6 +168,7 @@ def replay_ms(
     *,
     prepare: Callable[[object], None] | None = None,
     commit: bool = False,
+    warmup: bool = True,
 ) -> float:
     """Median time (ms) to send `statements` on a raw DBAPI connection and fetch every row.
 
@@ -176,7 +177,8 @@ def replay_ms(
     commit is then timed as part of the floor, and the replayed rows stay. Either way
     `prepare(cursor)` runs first in that transaction, untimed: a write case uses it to
     remove what the captured request (or the previous replay) created, so the replayed
-    inserts do not collide with it.
+    inserts do not collide with it. `warmup=False` skips the untimed first replay (when the
+    request itself has just warmed the caches).
     """
     connection = engine.raw_connection()
     try:
@@ -200,7 +202,8 @@ def replay_ms(
                 cursor.close()
                 connection.rollback()
 
-        once()  # warm the connection, the statement caches and the page cache
+        if warmup:
+            once()  # warm the connection, the statement caches and the page cache
         return statistics.median(once() for _ in range(repeat))
     finally:
         connection.close()
