@@ -37,6 +37,8 @@ def gunicorn(database_url: str, workers: int, timeout: float = 60.0) -> Iterator
         environment = {key: value for key, value in os.environ.items()
                        if not key.startswith("GROUNDSWELL_WTF_")}
         environment.update(DATABASE_URL=database_url, SECRET_KEY=secrets.token_hex(32))
+        # --timeout 120: the whole-log CSV can outlast gunicorn's default 30 s on a busy
+        # machine, and a killed worker would end the bench.
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", str(settings), "--chdir", str(ROOT),
              "--workers", str(workers), "--worker-class", "sync", "--bind", "127.0.0.1:0",
