@@ -9,7 +9,7 @@ PORT ?= 5000
 # poppler for looking at PDFs, and fonts the PDFs embed.
 SYSTEM_PACKAGES := chromium libharfbuzz-subset0 poppler-utils fonts-dejavu-core
 
-.PHONY: run test bench system venv clean lint
+.PHONY: run serve secret test bench system venv clean lint
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,12 +30,33 @@ system:
 	  else echo "missing system packages (install as root):$$missing"; fi; \
 	fi
 
-run: venv
+# A secret key kept under instance/ unless SECRET_KEY is set.
+SECRET = $${SECRET_KEY:-$$(cat instance/secret_key)}
+secret:
 	mkdir -p instance
-	test -s instance/secret_key || $(PY) -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key
+	test -n "$$SECRET_KEY" || test -s instance/secret_key || $(PY) -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key
+
+# The demo: development server and one job worker beside it (PDFs and imports run there);
+# Ctrl-C stops both.
+run: venv secret
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) run --host $(HOST) --port $(PORT)
+	export SECRET_KEY=$(SECRET); \
+	$(FLASK) jobs work --workers 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production on one machine: gunicorn with WORKERS sync workers (default 2 x cores) and,
+# unless JOB_WORKERS=0, a job worker with that many processes beside it. Worker machines
+# run `flask --app app jobs work` themselves (see README, "Deploying").
+WORKERS ?= $(shell echo $$((2 * $$(nproc))))
+JOB_WORKERS ?= 2
+serve: venv secret
+	$(FLASK) db upgrade
+	export SECRET_KEY=$(SECRET); \
+	if [ "$(JOB_WORKERS)" != 0 ]; then $(FLASK) jobs work --workers $(JOB_WORKERS) & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; fi; \
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # Two processes (pytest-xdist), each with its own database; PYTEST_ARGS="-n 0" runs in one.
 TEST_PROCESSES ?= 2

@@ -31,6 +31,7 @@ FEATURES = (
     "demo",
     "personal_data",
     "users",
+    "jobs",
 )
 
 #: Scripts, fonts, images and requests come from this app alone, so injected markup cannot
@@ -85,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commit_point(app)
     register_template_helpers(app)
     register_commands(app)
+    register_jobs(app)
     return app
 
 
@@ -179,6 +181,17 @@ def register_template_helpers(app: Flask) -> None:
     from app import formatting
 
     formatting.init_app(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """The task queue, and each feature's job handlers (a `jobs` module's `handlers`)."""
+    from app.jobs import queue, runner
+
+    handlers = {}
+    for module in _feature_modules("jobs"):
+        handlers.update(module.handlers)
+    app.extensions["job_handlers"] = handlers
+    queue.init_app(app, runner.run, runner.reap)
 
 
 def register_commands(app: Flask) -> None:

@@ -56,8 +56,17 @@ class Config:
     #: Largest request body (CSV imports are the biggest); more answers 413.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024)))
     CASE_STUDIES_DIR = os.environ.get("CASE_STUDIES_DIR", str(project_folder("case_studies")))
-    #: Wall-clock limit for one PDF render; a runaway input fails with a clear error.
+    #: Wall-clock limit for one PDF render: a render still running is stopped, and fails
+    #: with a clear error (in a job worker or a command; see app/pdf.py).
     PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "60"))
+    #: Longest document, in pages; a longer one fails with a clear error before it is written.
+    PDF_MAX_PAGES = int(os.environ.get("PDF_MAX_PAGES", "200"))
+    #: PDF renders at once on one machine (each holds a CPU); more wait for a free slot.
+    PDF_CONCURRENCY = int(os.environ.get("PDF_CONCURRENCY", str(os.cpu_count() or 1)))
+    #: The task queue's storage: a SQLite file for one machine, Redis for several.
+    JOBS_URL = os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE / 'jobs.sqlite3'}")
+    #: Job worker processes `flask jobs work` starts (and `make run`/`make serve` beside it).
+    JOB_WORKERS = int(os.environ.get("JOB_WORKERS", "2"))
     PDF_MAX_HTML_BYTES = int(os.environ.get("PDF_MAX_HTML_BYTES", str(5 * 1024 * 1024)))
     #: The address people open Groundswell at, e.g. https://groundswell.example.org: invite
     #: and reset links made on the command line or sent by email start with it.

@@ -1,19 +1,40 @@
 """Dates in the user's terms, Markdown, and the helpers every template can call."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 
 from app import markdown
 from app.access import ROLE_RANK, has_role, user_campaigns
-from app.models import Channel, Level, ObjectionStatus, Role, Stance
+from app.models import Channel, JobStatus, Level, ObjectionStatus, Role, Stance
+
+#: The zone a job or command renders in (the asker's), set by `in_zone`.
+_zone: ContextVar[str | None] = ContextVar("zone", default=None)
+
+
+@contextmanager
+def in_zone(name: str | None):
+    """Dates shown and read inside this block are in the zone `name` (None: the default).
+    For work done outside a request on someone's behalf: a job, a command."""
+    token = _zone.set(name)
+    try:
+        yield
+    finally:
+        _zone.reset(token)
 
 
 def user_zone() -> ZoneInfo:
-    """The zone the current user reads and types dates in."""
-    name = getattr(current_user, "timezone", None) or current_app.config["DEFAULT_TIMEZONE"]
+    """The zone the current user reads and types dates in (or `in_zone`'s, outside a
+    request)."""
+    name = (
+        _zone.get()
+        or (getattr(current_user, "timezone", None) if has_request_context() else None)
+        or current_app.config["DEFAULT_TIMEZONE"]
+    )
     try:
         return ZoneInfo(name)
     except ZoneInfoNotFoundError:
@@ -93,6 +114,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         Stance=Stance,
+        JobStatus=JobStatus,
         Level=Level,
         Role=Role,
         Channel=Channel,
@@ -105,7 +127,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def header_context():
-        if not current_user.is_authenticated:
+        if not has_request_context() or not current_user.is_authenticated:
             return {}
         return {
             "my_campaigns": user_campaigns(current_user),

@@ -9,14 +9,24 @@ Print templates therefore refer to static files by relative path (`img/logo.png`
 resolves against the static folder.
 
 Work is bounded: HTML over `PDF_MAX_HTML_BYTES` is refused before layout, documents over
-`PDF_MAX_PAGES` pages are refused before writing, and a layout that took longer than
-`PDF_TIMEOUT_SECONDS` is not written. The same input gives the same bytes: the PDF
-carries a creation date only when the template sets one from its context.
+`PDF_MAX_PAGES` pages are refused before writing, and a render still running after
+`PDF_TIMEOUT_SECONDS` is stopped (by a timer signal where the render runs on a process's
+main thread, as in a job worker or a command; elsewhere it is refused when it ends). At
+most `PDF_CONCURRENCY` renders run at once on one machine: each takes one of that many
+lock files (`fcntl`), shared by every process on the machine, and waits for a free one.
+The same input gives the same bytes: the PDF carries a creation date only when the
+template sets one from its context.
 """
 
+import fcntl
+import hashlib
 import logging
 import mimetypes
+import signal
+import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -33,6 +43,10 @@ log = logging.getLogger(__name__)
 
 class PdfError(Exception):
     """A document could not be made; the message is written for the person who asked."""
+
+
+class PdfTimeout(PdfError):
+    """The render ran past PDF_TIMEOUT_SECONDS and was stopped."""
 
 
 class RefusedResource(ValueError):
@@ -91,27 +105,82 @@ def render_pdf(template_name: str, **context) -> bytes:
         )
 
     static = Path(current_app.static_folder).resolve()
-    started = time.monotonic()
-    document = HTML(
-        string=html,
-        base_url=static.as_uri() + "/",
-        url_fetcher=StaticOnlyFetcher(static),
-        media_type="print",
-    ).render()
+    limit_seconds = config["PDF_TIMEOUT_SECONDS"]
+    too_slow = (f"Laying out this document took longer than the {limit_seconds}-second "
+                "limit, so it was stopped. Narrow it down and try again.")
+    with render_slot(config["PDF_CONCURRENCY"], limit_seconds):
+        started = time.monotonic()
+        with time_limit(limit_seconds, too_slow):
+            document = HTML(
+                string=html,
+                base_url=static.as_uri() + "/",
+                url_fetcher=StaticOnlyFetcher(static),
+                media_type="print",
+            ).render()
+            max_pages = config.get("PDF_MAX_PAGES", DEFAULT_MAX_PAGES)
+            if len(document.pages) > max_pages:
+                raise PdfError(
+                    f"This document would run to {len(document.pages)} pages; the limit is "
+                    f"{max_pages}. Narrow it down and try again."
+                )
+            pdf = document.write_pdf()
+        if time.monotonic() - started > limit_seconds:
+            raise PdfTimeout(too_slow)
+    return pdf
 
-    max_pages = config.get("PDF_MAX_PAGES", DEFAULT_MAX_PAGES)
-    if len(document.pages) > max_pages:
-        raise PdfError(
-            f"This document would run to {len(document.pages)} pages; the limit is "
-            f"{max_pages}. Narrow it down and try again."
-        )
-    elapsed = time.monotonic() - started
-    if elapsed > config["PDF_TIMEOUT_SECONDS"]:
-        raise PdfError(
-            f"Laying out this document took {elapsed:.0f} seconds, longer than the "
-            f"{config['PDF_TIMEOUT_SECONDS']}-second limit. Narrow it down and try again."
-        )
-    return document.write_pdf()
+
+@contextmanager
+def time_limit(seconds: float, message: str):
+    """Stop the block with PdfTimeout after `seconds`, where a timer signal can reach it:
+    on the main thread of a process (job workers, commands, gunicorn's sync workers).
+    Elsewhere the block runs to its end and the caller checks the time afterwards."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expired(signum, frame):
+        raise PdfTimeout(message)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _slot_folder() -> Path:
+    """One folder of lock files per app on this machine (by its instance folder)."""
+    tag = hashlib.sha256(current_app.instance_path.encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"groundswell-pdf-slots-{tag}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+@contextmanager
+def render_slot(slots: int, wait_seconds: float):
+    """Hold one of `slots` machine-wide render slots for the block; PdfError when none
+    frees up within `wait_seconds`."""
+    folder = _slot_folder()
+    deadline = time.monotonic() + max(wait_seconds, 1)
+    while True:
+        for number in range(max(slots, 1)):
+            handle = open(folder / f"slot-{number}.lock", "a+b")  # noqa: SIM115 (held below)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        if time.monotonic() > deadline:
+            raise PdfError("Too many documents are being made right now. Try again in a minute.")
+        time.sleep(0.05)
 
 
 def _w3c_date(moment: date | datetime | None) -> str | None:

@@ -16,7 +16,8 @@ from weasyprint import HTML
 
 from app.briefings.builder import build_briefing, load_attendees
 from app.briefings.defaults import seed_briefing_defaults
-from app.briefings.operations import briefing_date, render_briefing_pdf
+from app.briefings.jobs import render_briefing_pdf
+from app.briefings.operations import briefing_date
 from app.extensions import db
 from app.models import Campaign, Engagement, Level, Objection, ObjectionStatus, Stakeholder
 from bench.measure import Row, capture_statements, median_ms, read_flashes, replay_ms

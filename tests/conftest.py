@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -103,6 +104,8 @@ def _app(database_url):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test-secret",
+            # Jobs wait in this process's memory until a test runs them (`run_jobs`).
+            "JOBS_URL": "memory://",
         }
     )
     app.test_client_class = _FreshContextClient
@@ -192,10 +195,59 @@ def app(_app, request):
                 with _rolled_back():
                     yield _app
     finally:
+        _app.extensions["jobs"].huey.flush()
         _app.config.clear()
         _app.config.update(config)
         _app.extensions.clear()
         _app.extensions.update(extensions)
+
+
+@dataclass
+class JobRun:
+    """What `through_job` saw: the job's page once the job was over, and its file."""
+
+    page: object
+    file: object | None
+
+    @property
+    def html(self) -> str:
+        return self.page.get_data(as_text=True)
+
+
+def post_job(client, url, data=None, **kwargs):
+    """POST `url` (which asks for a job), run the queued jobs as a worker would, and
+    return the job's page afterwards, redirects followed (a generated briefing's page)."""
+    asked = client.post(url, data=data or {}, **kwargs)
+    assert asked.status_code == 303, (asked.status_code, asked.get_data(as_text=True)[:2000])
+    client.application.extensions["jobs"].run_pending()
+    return client.get(asked.headers["Location"], follow_redirects=True)
+
+
+@pytest.fixture
+def through_job(run_jobs):
+    """through_job(client, url, data=None, query_string=None) POSTs to `url`, expects to be
+    sent to a job's page (303), runs the job as a worker would, and returns a JobRun with
+    the job's page afterwards (followed on to a record when the job made one) and the file
+    it offers (None when it offers none)."""
+
+    def go(client, url, data=None, query_string=None) -> JobRun:
+        asked = client.post(url, data=data or {}, query_string=query_string)
+        assert asked.status_code == 303, (asked.status_code, asked.get_data(as_text=True)[:800])
+        location = asked.headers["Location"]
+        assert "/jobs/" in location, location
+        assert run_jobs() >= 0
+        page = client.get(location, follow_redirects=True)
+        link = re.search(r'href="([^"]+/jobs/\d+/download)"', page.get_data(as_text=True))
+        return JobRun(page, client.get(link.group(1)) if link else None)
+
+    return go
+
+
+@pytest.fixture
+def run_jobs(app):
+    """run_jobs() runs the jobs the test's requests queued, here and now, as a worker would
+    (each in an app context of its own); returns how many ran."""
+    return app.extensions["jobs"].run_pending
 
 
 @pytest.fixture
@@ -359,9 +411,22 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    # A job worker beside it: takes the jobs its requests queue, as `flask jobs work` would.
+    stop = threading.Event()
+    queue = app.extensions["jobs"]
+
+    def work():
+        while not stop.is_set():
+            if not queue.run_pending(limit=1):
+                stop.wait(0.05)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    stop.set()
     thread.join(timeout=5)
+    worker.join(timeout=30)
 
 
 # --- A real multi-process server: the app under gunicorn, on the test's own database. ---
@@ -427,6 +492,7 @@ def gunicorn_server(app, database_url, tmp_path):
              "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "wsgi:app"],
             env={**os.environ,
                  "DATABASE_URL": database_url,
+                 "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
                  "SECRET_KEY": app.config["SECRET_KEY"],
                  "GROUNDSWELL_WTF_CSRF_ENABLED": json.dumps(app.config["WTF_CSRF_ENABLED"]),
                  **(env or {})},

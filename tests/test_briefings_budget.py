@@ -8,10 +8,12 @@ from werkzeug.security import generate_password_hash
 
 from app.briefings import builder
 from app.briefings.builder import build_briefing
-from app.briefings.operations import add_key_message, count_pages, render_within_budget
+from app.briefings.jobs import render_within_budget
+from app.briefings.operations import add_key_message, count_pages
 from app.demo.operations import demo_campaign, load_demo
 from app.extensions import db
 from app.models import Briefing, Level
+from tests.conftest import post_job
 
 LONG = " ".join(["Procedures, fixes and decisions live in the team space where new starters "
                  "can find them, not in one person's inbox."] * 6)
@@ -25,18 +27,11 @@ def manager_draft(campaign, users, messages: int = 3):
     return build_briefing(campaign, Level.manager)
 
 
-@pytest.fixture
-def printing(app):
-    """Templates print dates in the reader's time zone, which they look up on a request."""
-    with app.test_request_context():
-        yield
-
-
 def kept_cases(draft) -> list[str]:
     return [item.key for item in draft.kept if item.kind == "case_study"]
 
 
-def test_a_draft_within_budget_is_left_alone(printing, campaign, users, monkeypatch):
+def test_a_draft_within_budget_is_left_alone(campaign, users, monkeypatch):
     monkeypatch.setitem(builder.BUDGET_PAGES, Level.manager, 20)
     draft = manager_draft(campaign, users)
     before = kept_cases(draft)
@@ -49,7 +44,7 @@ def test_a_draft_within_budget_is_left_alone(printing, campaign, users, monkeypa
     assert draft.pages == count_pages(pdf) and not draft.over_budget
 
 
-def test_runner_up_cases_make_way_and_the_rest_stays(printing, campaign, users, monkeypatch):
+def test_runner_up_cases_make_way_and_the_rest_stays(campaign, users, monkeypatch):
     # A one-page manager budget cannot hold three long messages and two case studies.
     monkeypatch.setitem(builder.BUDGET_PAGES, Level.manager, 1)
     draft = manager_draft(campaign, users)
@@ -90,7 +85,8 @@ def test_the_demo_briefings_fit_their_budgets_first_time(demo, client):
                                            "password": "demo-lead-password"})
     assert response.status_code == 302
     for level in Level:
-        response = client.get(f"/campaigns/{demo.slug}/briefings/new?audience={level.name}")
+        response = post_job(client, f"/campaigns/{demo.slug}/briefings/new",
+                            data={"audience": level.name, "action": "generate"})
         html = response.get_data(as_text=True)
         assert response.status_code == 200
         assert "within budget" in html, f"the first {level.name} draft runs over"

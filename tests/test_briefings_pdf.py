@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.models import Briefing, Exposure, Level, PlaybookResponse
 from tests.briefing_fixtures import COST_EXEC_ANSWER, EXEC_ANSWER, MANAGER_ANSWER
+from tests.conftest import post_job
 
 URL = "/campaigns/collaboration-platform-rollout/briefings"
 
@@ -35,9 +36,9 @@ def generate(client, audience, *people, **fields) -> Briefing:
         "action": "generate",
         **fields,
     }
-    response = client.post(f"{URL}/new", data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    briefing_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    response = post_job(client, f"{URL}/new", data=data)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    briefing_id = int(response.request.path.rstrip("/").rsplit("/", 1)[1])
     return db.session.get(Briefing, briefing_id)
 
 

@@ -17,7 +17,7 @@ from app.models import (
     RiskStatus,
 )
 from tests import factories
-from tests.conftest import extract_csrf
+from tests.conftest import extract_csrf, post_job
 
 URL = "/campaigns/collaboration-platform-rollout/briefings"
 
@@ -52,7 +52,8 @@ def test_champion_opens_the_builder_with_a_preview(setting, as_champion):
     assert "Mia Jones" in html
     assert 'id="audience-manager" value="manager" checked' in html
     assert "Less chasing for your team" in html  # manager key message in the preview
-    assert "within budget" in html or "drop an item" in html
+    # The preview lays out no PDF (that is the job's): it states the page budget instead.
+    assert "Budget 2 pages: runner-up case studies are left out to fit it" in html
     assert briefing_count() == 0
 
 
@@ -141,11 +142,18 @@ def test_preview_applies_the_presenters_order_drops_and_moves(setting, as_champi
 
 
 def test_generate_stores_the_briefing_and_shows_it(setting, as_champion, users):
-    response = post(as_champion, attendees=[str(setting.ann.id), str(setting.raj.id)],
-                    meeting_on="2026-10-14", minutes="30",
-                    introduction="Ten minutes, then questions.")
-    assert response.status_code == 302
+    asked = post(as_champion, attendees=[str(setting.ann.id), str(setting.raj.id)],
+                 meeting_on="2026-10-14", minutes="30",
+                 introduction="Ten minutes, then questions.")
+    # A job worker makes it: the presenter is sent to the job's page, which waits for it.
+    assert asked.status_code == 303 and "/jobs/" in asked.headers["Location"]
+    assert briefing_count() == 0
+    waiting = as_champion.get(asked.headers["Location"])
+    assert waiting.status_code == 200 and 'http-equiv="refresh"' in waiting.text
+    as_champion.application.extensions["jobs"].run_pending()
+    response = as_champion.get(asked.headers["Location"])
     briefing = db.session.scalars(db.select(Briefing)).one()
+    assert response.status_code == 303
     assert response.headers["Location"].endswith(f"{URL}/{briefing.id}")
     assert briefing.created_by_id == users["champion"].id
     assert briefing.audience is Level.executive
@@ -255,8 +263,9 @@ def test_key_message_form_refuses_bad_input_and_keeps_it(setting, as_lead):
 
 
 def test_messages_list_shows_how_many_people_heard_each(setting, as_viewer, as_champion):
-    as_champion.post(f"{URL}/new", data={"audience": "executive", "action": "generate",
-                                         "attendees": [str(setting.ann.id), str(setting.raj.id)]})
+    post_job(as_champion, f"{URL}/new", data={
+        "audience": "executive", "action": "generate",
+        "attendees": [str(setting.ann.id), str(setting.raj.id)]})
     html = as_viewer.get(f"{URL}/messages?level=executive").get_data(as_text=True)
     assert html.count("Heard by 2 people") == 3
     assert "Less chasing for your team" not in html  # a manager message

@@ -247,9 +247,9 @@ def test_library_page_for_leads_only(campaign, clients):
     assert fetch(as_outsider, url(campaign)).status_code == 404
     assert fetch(as_champion, url(campaign, "cisco-channel-training")).status_code == 403
     pdf_url = url(campaign, "cisco-channel-training.pdf?level=worker")
-    assert fetch(as_champion, pdf_url).status_code == 403
+    assert as_champion.post(pdf_url).status_code == 403
     assert fetch(as_outsider, url(campaign, "cisco-channel-training")).status_code == 404
-    assert fetch(as_outsider, url(campaign, "cisco-channel-training.pdf")).status_code == 404
+    assert as_outsider.post(url(campaign, "cisco-channel-training.pdf")).status_code == 404
 
 
 def test_nav_link_only_for_leads(campaign, clients):
@@ -319,9 +319,9 @@ def test_case_page_reads_as_the_chosen_audience(campaign, as_lead):
     assert as_lead.get(url(campaign, "no-such-case")).status_code == 404
 
 
-def test_case_study_pdf_holds_the_manager_telling_only(campaign, as_lead):
+def test_case_study_pdf_holds_the_manager_telling_only(campaign, as_lead, through_job):
     study = current_library().get("cisco-channel-training")
-    response = as_lead.get(url(campaign, "cisco-channel-training.pdf?level=manager"))
+    response = through_job(as_lead, url(campaign, "cisco-channel-training.pdf?level=manager")).file
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "cisco-channel-training-manager.pdf" in response.headers["Content-Disposition"]
@@ -338,18 +338,27 @@ def test_case_study_pdf_holds_the_manager_telling_only(campaign, as_lead):
     assert "MANAGER EDITION" in text.upper()
 
 
-def test_pdf_needs_a_known_level(campaign, as_lead):
-    assert as_lead.get(url(campaign, "cisco-channel-training.pdf?level=board")).status_code == 400
-    assert as_lead.get(url(campaign, "no-such-case.pdf?level=worker")).status_code == 404
-    default = as_lead.get(url(campaign, "cisco-channel-training.pdf"))
+def test_pdf_needs_a_known_level(campaign, as_lead, through_job):
+    assert as_lead.post(url(campaign, "cisco-channel-training.pdf?level=board")).status_code == 400
+    assert as_lead.post(url(campaign, "no-such-case.pdf?level=worker")).status_code == 404
+    default = through_job(as_lead, url(campaign, "cisco-channel-training.pdf")).file
     assert default.status_code == 200 and default.mimetype == "application/pdf"
+    assert "cisco-channel-training-executive.pdf" in default.headers["Content-Disposition"]
 
 
-def test_pdf_error_is_shown_as_a_message(app, campaign, as_lead):
+def test_the_same_pdf_asked_for_again_is_served_without_a_new_job(campaign, as_lead, through_job):
+    first = through_job(as_lead, url(campaign, "cisco-channel-training.pdf?level=worker"))
+    again = as_lead.post(url(campaign, "cisco-channel-training.pdf?level=worker"))
+    assert again.status_code == 303 and again.headers["Location"].endswith(first.page.request.path)
+    other = as_lead.post(url(campaign, "cisco-channel-training.pdf?level=manager"))
+    assert other.headers["Location"] != again.headers["Location"]
+
+
+def test_pdf_error_is_shown_as_a_message(app, campaign, as_lead, through_job):
     app.config["PDF_MAX_HTML_BYTES"] = 1000
-    response = as_lead.get(url(campaign, "cisco-channel-training.pdf?level=worker"))
-    assert response.status_code == 500
-    assert "too long to print" in response.get_data(as_text=True)
+    made = through_job(as_lead, url(campaign, "cisco-channel-training.pdf?level=worker"))
+    assert made.file is None
+    assert "too long to print" in made.html and "alert-danger" in made.html
 
 
 def test_library_pages_through_long_lists(campaign, as_lead, monkeypatch):

@@ -86,7 +86,7 @@ def test_strangers_sign_in_first(campaign, client):
 def test_outsiders_get_404(campaign, as_outsider):
     assert as_outsider.get(url(campaign)).status_code == 404
     assert as_outsider.get(url(campaign, "levels.csv")).status_code == 404
-    assert as_outsider.get(f"/campaigns/{campaign.slug}/report.pdf").status_code == 404
+    assert as_outsider.post(f"/campaigns/{campaign.slug}/report.pdf").status_code == 404
 
 
 def test_page_shows_pictures_definitions_and_next_conversation_links(campaign, users, as_lead):
@@ -215,7 +215,7 @@ def test_dashboard_runs_the_same_statements_at_10_and_1000_people(
         assert small < 40
 
 
-def test_a_campaign_that_has_not_started_yet(campaign, users, as_lead):
+def test_a_campaign_that_has_not_started_yet(campaign, users, as_lead, through_job):
     campaign.starts_on = datetime.now(UTC).date() + timedelta(days=10)
     person(campaign, users["lead"], "Early Bird", joined_on=campaign.starts_on)
     db.session.commit()
@@ -223,4 +223,5 @@ def test_a_campaign_that_has_not_started_yet(campaign, users, as_lead):
     assert response.status_code == 200
     assert "The campaign has not started yet." in response.text
     assert "No weeks to show yet." in response.text
-    assert as_lead.get(f"/campaigns/{campaign.slug}/report.pdf").status_code == 200
+    report = through_job(as_lead, f"/campaigns/{campaign.slug}/report.pdf").file
+    assert report.status_code == 200 and report.data.startswith(b"%PDF")

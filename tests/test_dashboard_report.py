@@ -28,10 +28,16 @@ def small_campaign(campaign, users):
     db.session.commit()
 
 
-def test_report_pdf_has_the_headline_and_next_conversations(campaign, users, as_viewer):
+def test_report_pdf_has_the_headline_and_next_conversations(campaign, users, as_viewer,
+                                                            through_job):
     small_campaign(campaign, users)
-    response = as_viewer.get(f"/campaigns/{campaign.slug}/report.pdf")
+    made = through_job(as_viewer, f"/campaigns/{campaign.slug}/report.pdf")
+    assert "The sponsor report is ready" in made.html
+    response = made.file
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"].startswith(
+        f'attachment; filename="{campaign.slug}-report-')
     text, pages = pdf_text(response.data)
     assert 1 < pages <= 5
     assert "progress report for sponsors" in text.lower()
@@ -42,10 +48,10 @@ def test_report_pdf_has_the_headline_and_next_conversations(campaign, users, as_
     assert "Managers not on board" in text and "Targets versus actual" in text
 
 
-def test_report_pdf_follows_the_filters(campaign, users, as_lead):
+def test_report_pdf_follows_the_filters(campaign, users, as_lead, through_job):
     small_campaign(campaign, users)
-    response = as_lead.get(f"/campaigns/{campaign.slug}/report.pdf",
-                           query_string={"department": "IT"})
+    response = through_job(as_lead, f"/campaigns/{campaign.slug}/report.pdf",
+                           query_string={"department": "IT"}).file
     text, _ = pdf_text(response.data)
     assert "Harriet Kane" not in text and "Oscar Reyes" not in text
     assert "1 of 1 people (100%) are supporters or champions" in text

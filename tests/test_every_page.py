@@ -1,6 +1,7 @@
 """Every page of the demo campaign renders for an admin, and no GET writes anything."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -8,10 +9,12 @@ from app.briefings.builder import build_briefing  # noqa: F401  (the briefing fe
 from app.dashboard import summary
 from app.demo.operations import demo_campaign, load_demo
 from app.extensions import db
+from app.jobs import operations as jobs
 from app.models import (
     Briefing,
     Conversation,
     FollowUp,
+    Job,
     KeyMessage,
     Landmine,
     Objection,
@@ -27,11 +30,16 @@ WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b", re.I)
 
 
 @pytest.fixture
-def demo(app):
-    """The demo campaign with one generated briefing (so its pages have a record to show)."""
+def demo(app, users):
+    """The demo campaign with one generated briefing and one finished job of the admin's
+    (so their pages have a record to show)."""
     load_demo()
     db.session.commit()
     campaign = demo_campaign()
+    job = jobs.ask("report", campaign, users["admin"], {})
+    jobs.finish(job, datetime.now(UTC), "Ready", result=b"%PDF-1.7", result_name="r.pdf",
+                result_type="application/pdf")
+    db.session.commit()
     briefing_cli = app.test_cli_runner().invoke(args=[
         "briefing", "render", "--campaign", campaign.slug, "--audience", "manager",
         "-o", "/dev/null"])
@@ -62,6 +70,7 @@ def _urls(app, campaign):
         "landmine_id": _first(Landmine, campaign.id),
         "briefing_id": _first(Briefing, campaign.id),
         "user_id": _first(User),
+        "job_id": _first(Job, campaign.id),
         "cs_slug": "cisco-channel-training",
     }
     for rule in app.url_map.iter_rules():

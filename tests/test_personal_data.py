@@ -11,12 +11,8 @@ from markupsafe import Markup
 from pypdf import PdfReader
 
 from app.briefings.builder import build_briefing
-from app.briefings.operations import (
-    add_key_message,
-    add_risk_item,
-    generate_briefing,
-    render_within_budget,
-)
+from app.briefings.jobs import render_within_budget
+from app.briefings.operations import add_key_message, add_risk_item, generate_briefing
 from app.conversations.operations import FollowUpInput, ObjectionInput
 from app.dashboard import summary
 from app.dashboard.metrics import Filters, Scope
@@ -25,6 +21,7 @@ from app.models import (
     AuditEvent,
     Briefing,
     Engagement,
+    Job,
     Level,
     Objection,
     ObjectionStatus,
@@ -121,13 +118,11 @@ def story(app, campaign, users) -> Story:
     add_risk_item(campaign, lead, {"area": RiskArea.information, "question": "Who owns leaks?",
                                    "owner": NAME, "notes": f"Ask {email}"})
 
-    from flask import current_app
-    with current_app.test_request_context():
-        draft = build_briefing(campaign, Level.worker, [jemima],
-                               introduction=f"For {NAME}'s team ({email}).")
-        her_briefing = generate_briefing(draft, lead, render_within_budget(draft))
-        kit_draft = build_briefing(campaign, Level.manager, [kit], introduction="For Kit.")
-        kit_briefing = generate_briefing(kit_draft, lead, render_within_budget(kit_draft))
+    draft = build_briefing(campaign, Level.worker, [jemima],
+                           introduction=f"For {NAME}'s team ({email}).")
+    her_briefing = generate_briefing(draft, lead, render_within_budget(draft))
+    kit_draft = build_briefing(campaign, Level.manager, [kit], introduction="For Kit.")
+    kit_briefing = generate_briefing(kit_draft, lead, render_within_budget(kit_draft))
     db.session.commit()
     assert NAME in pdf_text(her_briefing.pdf) and email in her_briefing.introduction
     return Story(jemima, otto, kit, email, coffee.id, her_briefing.id, kit_briefing.id)
@@ -183,9 +178,10 @@ def test_the_json_export_holds_everything_about_the_person(story, as_lead, users
     assert all(c["id"] == story.coffee_id for c in data["conversations"])
 
 
-def test_each_download_is_audited_without_personal_values(story, as_lead, as_admin, users):
+def test_each_download_is_audited_without_personal_values(story, as_lead, as_admin, users,
+                                                          through_job):
     assert as_lead.post(f"{story.url}/personal-data.json").status_code == 200
-    assert as_admin.post(f"{story.url}/personal-data.pdf").status_code == 200
+    assert through_job(as_admin, f"{story.url}/personal-data.pdf").file.status_code == 200
     events = db.session.scalars(
         db.select(AuditEvent).filter_by(action="export").order_by(AuditEvent.id)).all()
     assert [(e.user_id, e.changes["format"][1], e.stakeholder_id, e.campaign_id)
@@ -196,9 +192,10 @@ def test_each_download_is_audited_without_personal_values(story, as_lead, as_adm
     assert NAME not in json.dumps([e.changes for e in events])
 
 
-def test_the_pdf_export_reads_as_the_persons_file(story, as_lead):
-    response = as_lead.post(f"{story.url}/personal-data.pdf")
+def test_the_pdf_export_reads_as_the_persons_file(story, as_lead, through_job):
+    response = through_job(as_lead, f"{story.url}/personal-data.pdf").file
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
     text = pdf_text(response.get_data())
     for expected in (NAME, story.email, "Claims handler", "Morag Manager",
                      "Coffee with jemima quarrington", "Otto Other",
@@ -209,11 +206,11 @@ def test_the_pdf_export_reads_as_the_persons_file(story, as_lead):
     assert "<strong>" not in text  # the summary's Markdown is rendered, not shown raw
 
 
-def test_a_history_too_long_to_print_points_to_the_json(story, app, as_lead):
+def test_a_history_too_long_to_print_points_to_the_json(story, app, as_lead, through_job):
     app.config["PDF_MAX_PAGES"] = 1
-    response = as_lead.post(f"{story.url}/personal-data.pdf")
-    assert response.status_code == 422
-    text = response.get_data(as_text=True)
+    made = through_job(as_lead, f"{story.url}/personal-data.pdf")
+    assert made.file is None
+    text = made.html
     assert "the limit is 1" in text and "The JSON download has no such limit" in text
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id))
                              .filter_by(action="export")) == 0
@@ -444,3 +441,14 @@ def test_a_lead_downloads_and_erases_in_the_browser(story, page, users):
     person_id = story.jemima.stakeholder_id
     assert page.locator("h1").inner_text() == f"Erased person {person_id}"
     assert NAME not in page.content() and story.email not in page.content()
+
+
+def test_erasing_drops_the_documents_jobs_made_in_the_campaign(story, as_lead, through_job):
+    made = through_job(as_lead, f"{story.url}/personal-data.pdf")
+    assert made.file.status_code == 200
+    job_page = made.page.request.path
+    assert as_lead.post(f"{story.url}/erase", data={"confirm": "y"}).status_code == 302
+    assert as_lead.get(f"{job_page}/download").status_code == 404
+    assert db.session.scalar(db.select(db.func.count(Job.id)).where(Job.result.is_not(None))) == 0
+    erased = db.session.scalars(db.select(AuditEvent).filter_by(action="erase")).one()
+    assert erased.changes["job_documents_removed"] == [None, 1]

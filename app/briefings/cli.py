@@ -3,12 +3,13 @@
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from app.briefings import operations
 from app.briefings.builder import MAX_MINUTES, MIN_MINUTES, build_briefing, load_attendees
+from app.briefings.jobs import render_within_budget
 from app.extensions import db
+from app.formatting import in_zone
 from app.inputs import FIRST_YEAR, LAST_YEAR
 from app.models import Campaign, Engagement, Level, Membership, Role, Stakeholder, User
 from app.pdf import PdfError
@@ -92,9 +93,8 @@ def render(slug, audience, attendees, minutes, meeting_on, introduction, by_emai
     author = _author(campaign, by_email)
     engagements = _attendees(campaign, attendees)
 
-    # Templates and date filters expect a request; a blank one makes them behave as for
-    # a signed-out visitor (the app's default time zone).
-    with current_app.test_request_context():
+    # Dates are shown in the author's time zone (the app's default without --by).
+    with in_zone(getattr(author, "timezone", None)):
         draft = build_briefing(
             campaign,
             level,
@@ -104,17 +104,17 @@ def render(slug, audience, attendees, minutes, meeting_on, introduction, by_emai
             introduction=introduction,
         )
         try:
-            pdf = operations.render_within_budget(draft)
+            pdf = render_within_budget(draft)
             briefing = operations.generate_briefing(draft, author, pdf)
         except PdfError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from error
-        try:
-            output.write_bytes(briefing.pdf)
-        except OSError as error:
-            db.session.rollback()
-            raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from error
-        db.session.commit()
+    try:
+        output.write_bytes(briefing.pdf)
+    except OSError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from error
+    db.session.commit()
 
     click.echo(f"Wrote {output} (briefing {briefing.id}, sha256 {briefing.pdf_sha256}).")
     click.echo(f"Pages: {draft.budget_status}.")

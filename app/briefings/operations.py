@@ -1,5 +1,5 @@
 """Changing briefing data: key messages, the risk checklist, landmine words, and
-generating a briefing (render, store, record who heard what). Each function flushes;
+keeping a generated briefing (store, record who heard what). Each function flushes;
 the caller commits once."""
 
 import hashlib
@@ -21,7 +21,6 @@ from app.models import (
     Landmine,
     RiskItem,
 )
-from app.pdf import render_pdf
 
 KEY_MESSAGE_FIELDS = ("level", "title", "body", "position")
 RISK_FIELDS = ("area", "question", "status", "owner", "notes")
@@ -141,34 +140,6 @@ def briefing_date(draft: BriefingDraft):
     return draft.meeting_on or today_local()
 
 
-def render_briefing_pdf(draft: BriefingDraft) -> bytes:
-    """The briefing on paper; also sets `draft.pages`, which decides the budget warning."""
-    pdf = render_pdf(
-        "print/briefing.html",
-        briefing=draft,
-        campaign=draft.campaign,
-        on=briefing_date(draft),
-    )
-    draft.pages = count_pages(pdf)
-    return pdf
-
-
-def render_within_budget(draft: BriefingDraft) -> bytes:
-    """Render a first draft, leaving out runner-up case studies until it fits its pages.
-
-    For a draft the presenter has not arranged yet: case studies after the first go,
-    last first, each marked `fitted` so the builder can say why and the presenter can
-    keep it again. Messages, objections and risks always stay; if the draft still runs
-    over, the budget warning says so. Returns the PDF of the final draft.
-    """
-    pdf = render_briefing_pdf(draft)
-    while draft.over_budget and (spare := draft.spare_case()) is not None:
-        spare.dropped = spare.fitted = True
-        draft.derive()
-        pdf = render_briefing_pdf(draft)
-    return pdf
-
-
 def exposure_time(draft: BriefingDraft, now: datetime) -> datetime:
     """When attendees heard it: midday of the meeting date in the user's zone, else now."""
     if draft.meeting_on is None:
@@ -176,11 +147,9 @@ def exposure_time(draft: BriefingDraft, now: datetime) -> datetime:
     return from_local(datetime.combine(draft.meeting_on, time(12, 0)))
 
 
-def generate_briefing(draft: BriefingDraft, author, pdf: bytes | None = None) -> Briefing:
-    """Render the draft (unless its `pdf` is given), keep the PDF and what it contained,
-    and record that each attendee heard each message and case study in it."""
-    if pdf is None:
-        pdf = render_briefing_pdf(draft)
+def generate_briefing(draft: BriefingDraft, author, pdf: bytes) -> Briefing:
+    """Keep the draft's PDF (rendered by the job layer, app/briefings/jobs.py) and what it
+    contained, and record that each attendee heard each message and case study in it."""
     now = datetime.now(UTC)
     campaign = draft.campaign
     briefing = Briefing(

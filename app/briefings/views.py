@@ -17,8 +17,9 @@ from app.briefings.builder import (
     load_attendees,
 )
 from app.briefings.forms import BriefingForm, KeyMessageForm, LandmineForm, RiskItemForm
+from app.briefings.jobs import briefing_params
 from app.briefings.vocabulary import find_landmines
-from app.extensions import db
+from app.jobs import views as jobs
 from app.models import (
     Briefing,
     KeyMessage,
@@ -29,7 +30,6 @@ from app.models import (
     RiskStatus,
     Role,
 )
-from app.pdf import PdfError
 
 bp = campaign_blueprint("briefings", __name__, "/briefings")
 
@@ -112,7 +112,7 @@ def _arrangement(form) -> tuple[list[str], set[str]]:
     return order, set(form.getlist("drop"))
 
 
-def _render_builder(form: BriefingForm, draft=None, status: int = 200, error: str | None = None):
+def _render_builder(form: BriefingForm, draft=None, status: int = 200):
     attendees = form.attendees.engagements
     mismatched = [
         engagement for engagement in attendees
@@ -127,7 +127,6 @@ def _render_builder(form: BriefingForm, draft=None, status: int = 200, error: st
             mismatched=mismatched,
             budgets=BUDGET_PAGES,
             default_minutes=DEFAULT_MINUTES,
-            pdf_error=error,
         ),
         status,
     )
@@ -149,7 +148,8 @@ def _build(form: BriefingForm, order=None, drops=None):
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Role.champion)
 def new():
-    """Choose an audience and attendees, preview, reorder and drop items, generate the PDF."""
+    """Choose an audience and attendees, preview, reorder and drop items; Generate asks a
+    job worker to lay out the PDF within its page budget and keep it."""
     form = BriefingForm(campaign=g.campaign)
 
     if request.method == "GET":
@@ -164,28 +164,16 @@ def new():
             audience = form.attendees.engagements[0].stakeholder.level
         form.audience.data = audience or Level.executive
         form.minutes.data = form.minutes.data or DEFAULT_MINUTES
-        draft = _build(form)
-        try:
-            operations.render_within_budget(draft)
-        except PdfError as error:
-            return _render_builder(form, draft, 200, str(error))
-        return _render_builder(form, draft)
+        return _render_builder(form, _build(form))
 
     if not form.validate():
         return _render_builder(form, None, 400)
     order, drops = _arrangement(request.form)
-    draft = _build(form, order, drops)
-    try:
-        if request.form.get("action") == "generate":
-            briefing = operations.generate_briefing(draft, current_user)
-            flash(f"Briefing generated: {draft.budget_status}.",
-                  "warning" if draft.over_budget else "success")
-            return redirect(url_for(".show", briefing_id=briefing.id))
-        operations.render_briefing_pdf(draft)
-    except PdfError as error:
-        db.session.rollback()
-        return _render_builder(form, draft, 422, str(error))
-    return _render_builder(form, draft)
+    if request.form.get("action") == "generate":
+        return jobs.start("briefing", briefing_params(
+            form.audience.data, form.attendees.engagements, form.meeting_on.data,
+            form.minutes.data or DEFAULT_MINUTES, form.introduction.data or "", order, drops))
+    return _render_builder(form, _build(form, order, drops))
 
 
 # --- The editing flow shared by messages, risks and landmine words ---------------------

@@ -2,14 +2,15 @@
 
 from math import ceil
 
-from flask import Response, abort, current_app, g, render_template, request
+from flask import abort, g, render_template, request
 
 from app.access import campaign_blueprint, requires
 from app.case_studies.forms import CaseStudyFilterForm
+from app.case_studies.jobs import cache_key
 from app.case_studies.library import current_library, load_library
+from app.jobs import views as jobs
 from app.models import Level, Role
 from app.objections.queries import theme_names
-from app.pdf import PdfError, render_pdf
 
 bp = campaign_blueprint("case_studies", __name__, "/case-studies")
 
@@ -116,27 +117,14 @@ def show(cs_slug: str):
     )
 
 
-@bp.get("/<cs_slug>.pdf")
+@bp.post("/<cs_slug>.pdf")
 @requires(Role.lead)
 def pdf(cs_slug: str):
+    """Ask for the PDF of one telling; a job makes it (once: the same story, audience and
+    themes reuse the PDF already made)."""
     study = _study_or_404(cs_slug)
     level, notice = _level_arg(Level.executive)
     if notice:
         abort(400, "Choose an audience level for the PDF: executive, manager or worker.")
-    try:
-        document = render_pdf(
-            "print/case_study.html",
-            study=study,
-            level=level,
-            campaign=g.campaign,
-            themes=campaign_themes(),
-        )
-    except PdfError as error:
-        current_app.logger.warning("case study PDF %s failed: %s", study.slug, error)
-        return render_template("errors.html", code=500, description=str(error)), 500
-    filename = f"{study.slug}-{level.name}.pdf"
-    return Response(
-        document,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return jobs.start("case_study", {"slug": study.slug, "level": level.name},
+                      cache_key=cache_key(study, level, campaign_themes()))

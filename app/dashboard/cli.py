@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from flask import current_app, g
 from flask.cli import with_appcontext
 
+from app.dashboard.jobs import render_report
 from app.dashboard.metrics import Filters, Scope
 from app.extensions import db
 from app.formatting import today_local
@@ -31,8 +31,6 @@ def report_cli() -> None:
 @with_appcontext
 def render_command(slug: str, date_from, date_to, output: Path) -> None:
     """Write the sponsor report PDF of a campaign, as /campaigns/SLUG/report.pdf serves it."""
-    from app.dashboard.views import render_report
-
     campaign = db.session.scalar(db.select(Campaign).filter_by(slug=slug))
     if campaign is None:
         raise click.BadParameter(f"no campaign with the slug {slug!r}", param_hint="--campaign")
@@ -44,15 +42,12 @@ def render_command(slug: str, date_from, date_to, output: Path) -> None:
                                      param_hint=hint)
     if date_from and date_to and date_from > date_to:
         raise click.BadParameter("--from is after --to")
-    # Templates expect a request (url_for, the user's time zone): render inside one.
-    with current_app.test_request_context():
-        g.campaign = campaign
-        scope = Scope(campaign, Filters(date_from=date_from, date_to=date_to),
-                      datetime.now(UTC), today_local())
-        try:
-            pdf = render_report(scope)
-        except PdfError as error:
-            raise click.ClickException(str(error)) from error
+    scope = Scope(campaign, Filters(date_from=date_from, date_to=date_to),
+                  datetime.now(UTC), today_local())
+    try:
+        pdf = render_report(scope)
+    except PdfError as error:
+        raise click.ClickException(str(error)) from error
     try:
         output.write_bytes(pdf)
     except OSError as error:

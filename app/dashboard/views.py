@@ -6,7 +6,7 @@ answers 404 to everyone else.
 
 from datetime import UTC, datetime
 
-from flask import Response, abort, g, render_template, request
+from flask import abort, g, render_template, request
 
 from app.access import campaign_blueprint
 from app.csvio import csv_download
@@ -14,7 +14,7 @@ from app.dashboard import metrics, summary
 from app.dashboard.forms import DashboardFilterForm
 from app.dashboard.metrics import Scope
 from app.formatting import today_local
-from app.pdf import PdfError, render_pdf
+from app.jobs import views as jobs
 
 bp = campaign_blueprint("dashboard", __name__, "/dashboard")
 report_bp = campaign_blueprint("dashboard_report", __name__)
@@ -57,30 +57,10 @@ def export(table: str):
     return csv_download(f"{g.campaign.slug}-{table}.csv", header, lambda: rows)
 
 
-@report_bp.get("/report.pdf")
+@report_bp.post("/report.pdf")
 def report():
-    """The sponsor report as a PDF, for the same filters as the dashboard."""
+    """Ask for the sponsor report PDF, for the same filters as the dashboard: a job makes
+    it, and its page offers the download."""
     scope, _ = current_scope()
-    try:
-        pdf = render_report(scope)
-    except PdfError as error:
-        abort(422, str(error))
-    filename = f"{g.campaign.slug}-report-{scope.today.isoformat()}.pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
-
-
-def render_report(scope: Scope) -> bytes:
-    """The sponsor report for `scope` as PDF bytes (used by the route and the CLI)."""
-    return render_pdf(
-        "print/report.html",
-        board=summary.build(scope),
-        scope=scope,
-        campaign=scope.campaign,
-        score_formula=metrics.SCORE_FORMULA,
-        stances=metrics.STANCE_ORDER,
-        generated_on=scope.today,
-    )
+    return jobs.start("report", {"filters": scope.filters.as_args(),
+                                 "today": scope.today.isoformat()})

@@ -14,6 +14,7 @@ from app.models.conversation import Conversation, ConversationAttendee, FollowUp
 from app.models.enums import (
     GOALS,
     Channel,
+    JobStatus,
     Level,
     ObjectionStatus,
     Phase,
@@ -23,6 +24,7 @@ from app.models.enums import (
     Stance,
     TokenPurpose,
 )
+from app.models.job import Job
 from app.models.objection import Objection, ObjectionEvent, ObjectionTheme, PlaybookResponse
 from app.models.sign_in import SignInFailure
 from app.models.stakeholder import Engagement, Stakeholder, StanceChange
@@ -43,6 +45,8 @@ __all__ = [
     "Engagement",
     "Exposure",
     "FollowUp",
+    "Job",
+    "JobStatus",
     "KeyMessage",
     "Landmine",
     "Level",

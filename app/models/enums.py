@@ -137,3 +137,12 @@ GOALS = [
     "Find and reward expertise across the business",
     "Manage knowledge and documents better",
 ]
+
+
+class JobStatus(LabelledEnum):
+    """Where a piece of long work is: waiting for a worker, being done, or over."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"

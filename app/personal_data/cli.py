@@ -4,13 +4,14 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app, g
 from flask.cli import with_appcontext
 
 from app.auth.operations import find_user
 from app.extensions import db
+from app.formatting import in_zone
 from app.models import Campaign, Engagement, User
 from app.pdf import PdfError
+from app.personal_data.jobs import render_record_pdf
 from app.personal_data.operations import (
     PersonalDataError,
     erase_person,
@@ -63,11 +64,7 @@ def export_command(email: str, slug: str, output: Path, by_email: str | None) ->
     record = person_record(engagement)
     export_format = "pdf" if output.suffix.lower() == ".pdf" else "json"
     if export_format == "pdf":
-        from app.personal_data.views import render_record_pdf
-
-        # Templates expect a request (url_for, the reader's time zone): render inside one.
-        with current_app.test_request_context():
-            g.campaign = engagement.campaign
+        with in_zone(getattr(user, "timezone", None)):
             try:
                 body = render_record_pdf(record, engagement.campaign)
             except PdfError as error:

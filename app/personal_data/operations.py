@@ -26,6 +26,7 @@ from app.models import (
     ConversationAttendee,
     Engagement,
     FollowUp,
+    Job,
     Objection,
     ObjectionEvent,
     RiskItem,
@@ -316,6 +317,14 @@ def erase_person(engagement: Engagement, author) -> ErasurePlan:
     if plan.briefings_dropped:
         changes["briefing_pdfs_removed"] = [None, [b.id for b in plan.briefings_dropped]]
     changes["audit_events_rewritten"] = [None, len(plan.audit_events)]
+    # Documents made by jobs (reports, exports) may name them: drop every one the campaign
+    # still holds rather than guess which.
+    dropped = db.session.execute(
+        db.update(Job).where(Job.campaign_id == engagement.campaign_id, Job.result.is_not(None))
+        .values(result=None, result_name=None)
+    ).rowcount
+    if dropped:
+        changes["job_documents_removed"] = [None, dropped]
     audit.record(engagement, "erase", changes, user=author, stakeholder_id=person.id)
     db.session.flush()
     return plan

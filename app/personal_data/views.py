@@ -1,15 +1,13 @@
 """A person's data on request: download it (JSON or PDF) and erase it. Leads and admins."""
 
 import json
-from datetime import date, datetime
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.access import campaign_blueprint, requires
-from app.formatting import format_date, format_datetime
+from app.jobs import views as jobs
 from app.models import Engagement, Role
-from app.pdf import PdfError, render_pdf
 from app.personal_data.forms import EraseForm
 from app.personal_data.operations import (
     PersonalDataError,
@@ -20,10 +18,6 @@ from app.personal_data.operations import (
 from app.personal_data.queries import find_person, person_record
 
 bp = campaign_blueprint("personal_data", __name__, "/stakeholders")
-
-
-#: What to do when someone's history is too long to print (thousands of conversations).
-JSON_INSTEAD = "The JSON download has no such limit and holds everything about them."
 
 
 def _engagement_or_404(stakeholder_id: int) -> Engagement:
@@ -41,20 +35,6 @@ def _download(body: bytes, mimetype: str, engagement: Engagement, extension: str
     return response
 
 
-def when(value: str | None) -> str:
-    """An ISO date or time from the record, as the reader's date (and time)."""
-    if not value:
-        return ""
-    if len(value) == 10:
-        return format_date(date.fromisoformat(value))
-    return format_datetime(datetime.fromisoformat(value))
-
-
-def render_record_pdf(record: dict, campaign) -> bytes:
-    """The export as a readable document (also used by the command line)."""
-    return render_pdf("print/personal_data.html", record=record, campaign=campaign, when=when)
-
-
 # Downloads are POSTs: each one writes an audit event (who asked, when, for whom).
 @bp.post("/<int:stakeholder_id>/personal-data.json")
 @requires(Role.lead)
@@ -69,14 +49,10 @@ def export_json(stakeholder_id: int):
 @bp.post("/<int:stakeholder_id>/personal-data.pdf")
 @requires(Role.lead)
 def export_pdf(stakeholder_id: int):
-    """Everything held about the person in this campaign, as a readable PDF."""
+    """Everything held about the person in this campaign, as a readable PDF (a job makes it
+    and audits the export)."""
     engagement = _engagement_or_404(stakeholder_id)
-    try:
-        body = render_record_pdf(person_record(engagement), g.campaign)
-    except PdfError as error:
-        abort(422, f"{error} {JSON_INSTEAD}")
-    record_export(engagement, current_user, "pdf")
-    return _download(body, "application/pdf", engagement, "pdf")
+    return jobs.start("personal_data_pdf", {"stakeholder_id": engagement.stakeholder_id})
 
 
 @bp.route("/<int:stakeholder_id>/erase", methods=["GET", "POST"])

@@ -32,6 +32,17 @@ class Filters:
         }
         return {key: value for key, value in args.items() if value}
 
+    @classmethod
+    def from_args(cls, args: dict[str, str]) -> Filters:
+        """Filters back from `as_args` (values the filter form has already checked)."""
+        return cls(
+            date_from=date.fromisoformat(args["from"]) if args.get("from") else None,
+            date_to=date.fromisoformat(args["to"]) if args.get("to") else None,
+            department=args.get("department") or None,
+            level=Level[args["level"]] if args.get("level") else None,
+            manager_id=int(args["manager"]) if args.get("manager") else None,
+        )
+
     @property
     def narrowed(self) -> bool:
         return bool(self.department or self.level)
