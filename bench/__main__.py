@@ -103,6 +103,8 @@ def main(argv=None) -> int:
         _fresh_sqlite(url)
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+        # Jobs asked for in process wait in memory (bench.server gives gunicorn a real queue).
+        "JOBS_URL": "memory://",
     })
     with app.app_context():
         engine = db.engine

@@ -41,7 +41,7 @@ class Browser:
     def submit(self, path: str, data: dict, token: str) -> httpx.Response:
         """POST a form with the CSRF token of the page that showed it; it must redirect."""
         response = self.http.post(path, data={**data, "csrf_token": token})
-        if response.status_code != 302:
+        if not response.is_redirect:
             raise RuntimeError(f"POST {path} answered {response.status_code}: "
                                f"{response.text[:500]}")
         return response

@@ -1,8 +1,9 @@
-"""The app under gunicorn on the bench database, as production serves it.
+"""The app under gunicorn on the bench database, with a job worker beside it, as
+`make serve` runs them in production.
 
-Configured from the environment only (DATABASE_URL, SECRET_KEY; CSRF on), like `wsgi.py` in
-production; tests/conftest.py's `gunicorn_server` fixture starts the suite's servers the same
-way.
+Configured from the environment only (DATABASE_URL, SECRET_KEY, JOBS_URL; CSRF on), like
+`wsgi.py` in production; tests/conftest.py's `gunicorn_server` fixture starts the suite's
+servers the same way.
 """
 
 import os
@@ -30,32 +31,45 @@ def post_worker_init(worker):
 @contextmanager
 def gunicorn(database_url: str, workers: int, timeout: float = 60.0) -> Iterator[str]:
     """Serve `wsgi:app` on `database_url` with `workers` sync workers on a free 127.0.0.1
-    port; yields the base URL once every worker has loaded the app and /healthz answers."""
+    port, and one job worker (`flask jobs work`) on a job queue of their own; yields the
+    base URL once every worker has loaded the app and /healthz answers."""
     with tempfile.TemporaryDirectory(prefix="groundswell-bench-") as run:
         settings, error_log = Path(run, "settings.py"), Path(run, "error.log")
         settings.write_text(_HOOKS)
         environment = {key: value for key, value in os.environ.items()
                        if not key.startswith("GROUNDSWELL_WTF_")}
-        environment.update(DATABASE_URL=database_url, SECRET_KEY=secrets.token_hex(32))
-        # --timeout 120: the whole-log CSV can outlast gunicorn's default 30 s on a busy
-        # machine, and a killed worker would end the bench.
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", str(settings), "--chdir", str(ROOT),
-             "--workers", str(workers), "--worker-class", "sync", "--bind", "127.0.0.1:0",
-             "--graceful-timeout", "5", "--timeout", "120", "--error-logfile", str(error_log),
-             "--log-level", "info", "wsgi:app"],
-            env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        environment.update(DATABASE_URL=database_url, SECRET_KEY=secrets.token_hex(32),
+                           JOBS_URL=f"sqlite:///{Path(run, 'jobs.sqlite3')}")
+        processes = []
         try:
-            yield _wait_until_ready(process, error_log, workers, timeout)
+            # --timeout 120: the whole-log CSV can outlast gunicorn's default 30 s on a busy
+            # machine, and a killed worker would end the bench.
+            processes.append(_start(
+                ["-m", "gunicorn", "--config", str(settings), "--chdir", str(ROOT),
+                 "--workers", str(workers), "--worker-class", "sync",
+                 "--bind", "127.0.0.1:0", "--graceful-timeout", "5", "--timeout", "120",
+                 "--error-logfile", str(error_log), "--log-level", "info", "wsgi:app"],
+                environment))
+            processes.append(_start(["-m", "flask", "--app", "app", "jobs", "work",
+                                     "--workers", "1"], environment))
+            yield _wait_until_ready(processes[0], error_log, workers, timeout)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+
+def _start(arguments: list[str], environment: dict[str, str]) -> subprocess.Popen:
+    """This interpreter running `arguments` in the checkout, in a process group of its own."""
+    return subprocess.Popen(
+        [sys.executable, *arguments], cwd=ROOT, env=environment, stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+    )
 
 
 def _wait_until_ready(process: subprocess.Popen, error_log: Path, workers: int,
