@@ -1,11 +1,11 @@
 """The headline: pages over HTTP through gunicorn, as users meet them, against /healthz.
 
-A gunicorn with 2 sync workers serves the bench database; one signed-in HTTP client asks
-for each page in turn and each page's p50 is divided by the p50 of /healthz (one SELECT 1)
-on the same server in the same run, so the figure says how many "empty requests" a page
-costs on whatever machine runs it. Then a gunicorn with 4 workers takes concurrent load
-(LOAD_THREADS clients) on the dashboard and on the conversation form, each against
-/healthz under the same load.
+A gunicorn with 2 sync workers (and a job worker) serves the bench database; one signed-in
+HTTP client asks for each page in turn, each request followed by one to /healthz (one
+SELECT 1) on the same server, and each page's p50 is divided by /healthz's, so the figure
+says how many "empty requests" a page costs on whatever machine runs it. Then a gunicorn
+with 4 workers takes concurrent load (LOAD_THREADS clients) on the dashboard and on the
+conversation form, each against /healthz under the same load.
 
 "Of which SQL" is the page's own statements replayed on a raw connection (bench/measure.py):
 where the rest of the time goes is Python, templates and the network.
