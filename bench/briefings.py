@@ -101,11 +101,18 @@ def run(ctx) -> list[Row]:
     generated = {}
 
     def generate():
-        response = ctx.client.post(ctx.url("/briefings/new"), data=form)
-        if response.status_code != 302:
-            raise RuntimeError(f"generating a briefing answered {response.status_code}: "
-                               f"{response.get_data(as_text=True)[:500]}")
-        generated["location"] = response.headers["Location"]
+        # The form asks for a job; the job worker's part (build, lay out, store) runs here,
+        # then the job's page sends the person on to the briefing.
+        asked = ctx.client.post(ctx.url("/briefings/new"), data=form)
+        if asked.status_code != 303:
+            raise RuntimeError(f"generating a briefing answered {asked.status_code}: "
+                               f"{asked.get_data(as_text=True)[:500]}")
+        app.extensions["jobs"].run_pending()
+        done = ctx.client.get(asked.headers["Location"])
+        if done.status_code != 303:
+            raise RuntimeError(f"the briefing job's page answered {done.status_code}: "
+                               f"{done.get_data(as_text=True)[:500]}")
+        generated["location"] = done.headers["Location"]
 
     generating = median_ms(generate, max(3, ctx.repeat // 4),
                            after=lambda: read_flashes(ctx.client))
@@ -123,8 +130,8 @@ def run(ctx) -> list[Row]:
     # The floor column holds the cost of generating it, so the ratio reads as the share.
     rows.append(Row(
         "stored briefing PDF served again (GET)", served, generating, len(statements),
-        f"floor: generating it (form POST); 1/{generating / served:.0f} of that, goal under "
-        f"1/{round(1 / GOAL_SERVE_SHARE)}: {'ok' if share < GOAL_SERVE_SHARE else 'OVER'}; "
-        f"its SQL alone {sql_floor:.1f} ms",
+        f"floor: generating it (form POST and its job); 1/{generating / served:.0f} of that, "
+        f"goal under 1/{round(1 / GOAL_SERVE_SHARE)}: "
+        f"{'ok' if share < GOAL_SERVE_SHARE else 'OVER'}; its SQL alone {sql_floor:.1f} ms",
     ))
     return rows

@@ -1,9 +1,9 @@
-"""Timing helpers: a page's median time, the SQL it runs, and that SQL's bare cost (the floor).
+"""Timing helpers and the results tables.
 
-The floor of a page is what its SQL costs on its own: the exact statements and parameters
-the request sent, replayed on a raw DBAPI connection with no ORM, no templates, no Flask.
-A page at 2x its floor spends as long in Python as in the database; far above that, the
-Python side (ORM loading, rendering, forms) is where the time goes.
+The headline is each page over HTTP (bench/pages.py) against /healthz on the same server:
+what a user waits for, as a multiple of the least the server answers in. Beside it, "of
+which SQL" is what the page's SQL costs on its own: the exact statements and parameters the
+request sent, replayed on a raw DBAPI connection with no ORM, no templates, no Flask.
 """
 
 import re
@@ -17,7 +17,6 @@ from sqlalchemy.engine import Engine
 
 #: Statements that belong to the transaction, not to the page's work.
 _SKIP = re.compile(r"\s*(SAVEPOINT|RELEASE|ROLLBACK|PRAGMA)\b", re.I)
-GOAL_RATIO = 3.0
 
 
 @dataclass
@@ -27,17 +26,73 @@ class Statement:
     many: bool = False
 
 
+@dataclass(frozen=True)
+class Goal:
+    """A page's goal (issue 13): met when its p50 is at most `ms`, or at most `ratio` times
+    /healthz's p50 on the same server (so a slower machine is judged by the ratio)."""
+
+    ms: float
+    ratio: float | None = None
+
+    def met(self, p50_ms: float, ratio: float) -> bool:
+        return p50_ms <= self.ms or (self.ratio is not None and ratio <= self.ratio)
+
+    def __str__(self) -> str:
+        limit = f"{self.ms / 1000:g} s" if self.ms >= 1000 else f"{self.ms:g} ms"
+        return f"<= {limit}" + (f" or <= {self.ratio:g}x" if self.ratio is not None else "")
+
+
+@dataclass
+class HttpRow:
+    """One page over HTTP: p50 and p95 of its requests, against the p50 of the /healthz
+    requests taken turn about with them."""
+
+    case: str
+    p50_ms: float
+    p95_ms: float
+    healthz_ms: float
+    #: its SQL replayed alone (None: not measured)
+    sql_ms: float | None = None
+    goal: Goal | None = None
+    note: str = ""
+    #: requests timed
+    runs: int = 0
+
+    @property
+    def ratio(self) -> float:
+        return self.p50_ms / self.healthz_ms
+
+    @property
+    def verdict(self) -> str:
+        if self.goal is None:
+            return "-"
+        return "met" if self.goal.met(self.p50_ms, self.ratio) else "NOT met"
+
+
+@dataclass
+class LoadRow:
+    """Requests per second under concurrent load, against /healthz under the same load."""
+
+    case: str
+    requests: int
+    per_second: float
+    healthz_per_second: float
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.per_second / self.healthz_per_second
+
+
 @dataclass
 class Row:
-    """One line of the results table."""
+    """One line of the in-process table: a median against a floor of its own."""
 
     case: str
     median_ms: float
     floor_ms: float
     statements: int
     note: str = ""
-    #: False for a case measured for the record, with no ratio to reach.
-    has_goal: bool = True
 
     @property
     def ratio(self) -> float:
@@ -113,6 +168,7 @@ def replay_ms(
     *,
     prepare: Callable[[object], None] | None = None,
     commit: bool = False,
+    warmup: bool = True,
 ) -> float:
     """Median time (ms) to send `statements` on a raw DBAPI connection and fetch every row.
 
@@ -121,7 +177,8 @@ def replay_ms(
     commit is then timed as part of the floor, and the replayed rows stay. Either way
     `prepare(cursor)` runs first in that transaction, untimed: a write case uses it to
     remove what the captured request (or the previous replay) created, so the replayed
-    inserts do not collide with it.
+    inserts do not collide with it. `warmup=False` skips the untimed first replay (when the
+    request itself has just warmed the caches).
     """
     connection = engine.raw_connection()
     try:
@@ -145,21 +202,46 @@ def replay_ms(
                 cursor.close()
                 connection.rollback()
 
-        once()  # warm the connection, the statement caches and the page cache
+        if warmup:
+            once()  # warm the connection, the statement caches and the page cache
         return statistics.median(once() for _ in range(repeat))
     finally:
         connection.close()
 
 
-def print_table(rows: list[Row], out=print) -> None:
-    """The results as a fixed-width table with the goal column."""
-    header = (f"{'case':<44} {'median ms':>10} {'floor ms':>9} {'ratio':>6} {'SQL':>4}"
-              f"  goal <{GOAL_RATIO:g}x")
+def print_http_table(rows: list[HttpRow], out=print) -> None:
+    """The headline: pages over HTTP, their ratio to /healthz and their goal."""
+    header = (f"{'page (over HTTP)':<46} {'runs':>4} {'p50 ms':>8} {'p95 ms':>8} "
+              f"{'healthz':>7} {'x healthz':>9} {'SQL ms':>7}  {'goal (issue 13)':<22} verdict")
     out(header)
     out("-" * len(header))
     for row in rows:
-        verdict = ("ok" if row.ratio < GOAL_RATIO else "OVER") if row.has_goal else "-"
-        out(f"{row.case:<44} {row.median_ms:>10.1f} {row.floor_ms:>9.1f} "
-            f"{row.ratio:>5.1f}x {row.statements:>4}  {verdict}")
+        sql = f"{row.sql_ms:>7.1f}" if row.sql_ms is not None else f"{'-':>7}"
+        out(f"{row.case:<46} {row.runs:>4} {row.p50_ms:>8.1f} {row.p95_ms:>8.1f} "
+            f"{row.healthz_ms:>7.1f} {row.ratio:>8.1f}x "
+            f"{sql}  {str(row.goal or '-'):<22} {row.verdict}")
+        if row.note:
+            out(f"    {row.note}")
+
+
+def print_load_table(rows: list[LoadRow], out=print) -> None:
+    """Throughput: requests per second, and as a share of /healthz's under the same load."""
+    header = f"{'load':<46} {'requests':>9} {'req/s':>8} {'x healthz':>9}"
+    out(header)
+    out("-" * len(header))
+    for row in rows:
+        out(f"{row.case:<46} {row.requests:>9,} {row.per_second:>8.1f} {row.ratio:>9.3f}")
+        if row.note:
+            out(f"    {row.note}")
+
+
+def print_table(rows: list[Row], out=print) -> None:
+    """In-process cases: median against the floor each case names in its note."""
+    header = f"{'case (in process)':<46} {'median ms':>10} {'floor ms':>9} {'ratio':>6} {'SQL':>4}"
+    out(header)
+    out("-" * len(header))
+    for row in rows:
+        out(f"{row.case:<46} {row.median_ms:>10.1f} {row.floor_ms:>9.1f} "
+            f"{row.ratio:>5.2f}x {row.statements:>4}")
         if row.note:
             out(f"    {row.note}")

@@ -325,3 +325,9 @@ def attendance(stakeholder_ids: list[int]) -> dict[int, int]:
         .group_by(Engagement.stakeholder_id)
     ).all()
     return dict(rows)
+
+
+def people(campaign_id: int) -> int:
+    """People in the campaign."""
+    return db.session.scalar(db.select(db.func.count()).select_from(Stakeholder)
+                             .where(Stakeholder.campaign_id == campaign_id))
