@@ -24,7 +24,7 @@ def overdue_badge():
     def my_overdue_follow_ups() -> int:
         if g.get("campaign") is None or not current_user.is_authenticated:
             return 0
-        return my_overdue_count(g.campaign, current_user)
+        return my_overdue_count(g.campaign, current_user, today_local())
 
     return {"my_overdue_follow_ups": my_overdue_follow_ups}
 
@@ -46,14 +46,15 @@ def index():
         note = f"There is no “{view}” view; showing yours."
         view = "mine"
     page = request.args.get("page", 1, type=int)
+    today = today_local()
     return render_template(
         "followups/index.html",
         view=view,
         views=VIEWS,
         note=note,
-        pagination=follow_up_page(g.campaign, view, current_user, page),
-        counts=view_counts(g.campaign, current_user),
-        today=today_local(),
+        pagination=follow_up_page(g.campaign, view, current_user, today, page),
+        counts=view_counts(g.campaign, current_user, today),
+        today=today,
     )
 
 

@@ -10,7 +10,7 @@ from app import markdown
 from app.access import campaign_blueprint, get_in_campaign, has_role, requires
 from app.actions import one_click
 from app.csvio import csv_download
-from app.formatting import from_local, today_local
+from app.formatting import from_local, today_local, user_clock
 from app.inputs import record_id
 from app.models import Engagement, Level, Objection, ObjectionStatus, ObjectionTheme, Role
 from app.objections import queries
@@ -48,14 +48,16 @@ def index():
     themes = queries.campaign_themes(g.campaign)
     filter_form = RegisterFilterForm(request.args, themes=themes)
     filters = filter_form.filters()
-    page = queries.register_page(g.campaign, filters, request.args.get("page", 1, type=int))
-    counts = queries.status_counts(g.campaign, filters)
+    clock = user_clock()
+    page = queries.register_page(g.campaign, filters, clock,
+                                 request.args.get("page", 1, type=int))
+    counts = queries.status_counts(g.campaign, filters, clock)
     closed = queries.closed_at([objection.id for objection in page.items])
     return render_template(
         "objections/index.html",
         filters=filters,
         page=page,
-        groups=queries.group_by_theme(page.items, counts, closed),
+        groups=queries.group_by_theme(page.items, counts, closed, clock),
         plain=markdown.plain,
         filter_form=filter_form,
     )
@@ -89,7 +91,7 @@ def _render_show(objection: Objection, status_form=None, edit_form=None, code: i
             person=objection.engagement.stakeholder,
             answer=objection.theme.response_for(level),
             level=level,
-            days_open=queries.days_open(objection, closed.get(objection.id)),
+            days_open=queries.days_open(objection, user_clock(), closed.get(objection.id)),
             status_form=status_form or StatusForm(
                 formdata=None, current=objection.status, status=NEXT_STATUS[objection.status].name
             ),
@@ -105,7 +107,7 @@ def export():
     """The register as CSV, with its filters: every matching objection."""
     filters = RegisterFilterForm(request.args, themes=queries.campaign_themes(g.campaign)).filters()
     return csv_download(f"{g.campaign.slug}-objections.csv", queries.EXPORT_COLUMNS,
-                        partial(queries.export_rows, g.campaign, filters))
+                        partial(queries.export_rows, g.campaign, filters, user_clock()))
 
 
 @bp.get("/<int:objection_id>")

@@ -18,7 +18,7 @@ from app.access import campaign_blueprint, has_role, requires
 from app.actions import one_click
 from app.csvio import csv_download
 from app.errors import refuse
-from app.formatting import today_local
+from app.formatting import today_local, user_clock, user_zone
 from app.models import Engagement, Role
 from app.stakeholders import queries
 from app.stakeholders.forms import ImportForm, StakeholderFilterForm, StakeholderForm
@@ -63,7 +63,8 @@ def index():
     filter_form = _filters()
     filters = filter_form.filters()
     page = request.args.get("page", 1, type=int)
-    pagination = queries.list_page(g.campaign, filters, page, current_app.config["PER_PAGE"])
+    pagination = queries.list_page(g.campaign, filters, user_clock().now, page,
+                                   current_app.config["PER_PAGE"])
     return render_template(
         "stakeholders/index.html",
         filters=filters,
@@ -77,9 +78,10 @@ def export():
     """The list as CSV with the current filters, every row, streamed (importable again)."""
     filters = _filters().filters()
     campaign = g.campaign
+    now = user_clock().now
 
     def rows():
-        for engagement, manager_email, owner_email in queries.export_rows(campaign, filters):
+        for engagement, manager_email, owner_email in queries.export_rows(campaign, filters, now):
             person = engagement.stakeholder
             # Names, not labels, and full timestamps: the file can be imported again.
             yield (person.name, person.email, person.title, person.department,
@@ -232,7 +234,8 @@ def show(stakeholder_id: int):
         trail, trail_truncated = queries.audit_trail(
             engagement, queries.FULL_HISTORY_LIMIT if full else queries.AUDIT_LIMIT
         )
-        context.update(trail=queries.audit_rows(trail, g.campaign), trail_truncated=trail_truncated)
+        context.update(trail=queries.audit_rows(trail, g.campaign, user_zone()),
+                       trail_truncated=trail_truncated)
     return render_template("stakeholders/show.html", **context)
 
 
