@@ -360,10 +360,10 @@ def test_erasing_removes_the_person_everywhere_and_keeps_every_figure(story, cam
 def test_erasing_an_archived_person_leaves_todays_figures_as_they_were(story, campaign, users):
     from app.personal_data.operations import erase_person
 
-    archive_engagement(story.jemima, users["lead"])
+    archive_engagement(story.jemima, users["lead"], now=datetime.now(UTC))
     db.session.commit()
     before = dashboard(campaign)
-    erase_person(story.jemima, users["lead"])
+    erase_person(story.jemima, users["lead"], now=datetime.now(UTC))
     db.session.commit()
     db.session.expire_all()
     assert dashboard(campaign) == before

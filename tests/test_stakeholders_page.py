@@ -153,7 +153,7 @@ def test_audit_trail_leaves_out_other_campaigns(as_lead, campaign, other_campaig
 
 def test_archived_person_page_has_banner_and_history(as_champion, campaign, story, users):
     grace = story["grace"]
-    archive_engagement(grace, users["lead"])
+    archive_engagement(grace, users["lead"], now=datetime.now(UTC))
     db.session.commit()
     html = as_champion.get(url(campaign, str(grace.stakeholder_id))).get_data(as_text=True)
     assert "<strong>Archived</strong>" in html and ">Restore</button>" in html

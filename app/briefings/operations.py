@@ -4,7 +4,7 @@ the caller commits once."""
 
 import hashlib
 import io
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from pypdf import PdfReader
 
@@ -75,10 +75,10 @@ def update_key_message(message: KeyMessage, author, values: dict) -> dict:
     return _change(message, author, values)
 
 
-def archive_key_message(message: KeyMessage, author) -> None:
-    """Stop using a message in new briefings; exposures to it stay counted."""
+def archive_key_message(message: KeyMessage, author, *, now: datetime) -> None:
+    """Stop using a message in new briefings (from `now`); exposures to it stay counted."""
     if message.archived_at is None:
-        _change(message, author, {"archived_at": datetime.now(UTC)}, "archive")
+        _change(message, author, {"archived_at": now}, "archive")
 
 
 def restore_key_message(message: KeyMessage, author) -> None:

@@ -84,7 +84,8 @@ def new():
         form.add_attendees(request.args.getlist("attendee", type=record_id))
     elif form.validate_on_submit():
         try:
-            conversation = log_conversation(g.campaign, current_user, form.to_input())
+            conversation = log_conversation(g.campaign, current_user, form.to_input(),
+                                            user_clock().now)
         except ConversationError as error:
             refuse(form, error)
         else:
@@ -124,7 +125,8 @@ def edit(conversation_id: int):
         form.fill_from(conversation)
     elif form.validate_on_submit():
         try:
-            changes = update_conversation(conversation, current_user, form.details())
+            changes = update_conversation(conversation, current_user, form.details(),
+                                          user_clock().now)
         except ConversationError as error:
             refuse(form, error)
         else:

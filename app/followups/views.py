@@ -1,5 +1,6 @@
 """Follow-ups: what I owe people, what is overdue, marking things done."""
 
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -10,7 +11,7 @@ from app.actions import one_click
 from app.followups.forms import FollowUpForm
 from app.followups.operations import add_follow_up, complete_follow_up, reopen_follow_up
 from app.followups.queries import VIEWS, follow_up_page, my_overdue_count, view_counts
-from app.formatting import today_local
+from app.formatting import today_local, user_clock
 from app.inputs import record_id
 from app.models import FollowUp, Role
 
@@ -89,7 +90,8 @@ def new():
 def done(follow_up_id: int):
     """Mark a follow-up done and go back to the list it was on."""
     follow_up = get_in_campaign(FollowUp, follow_up_id)
-    return one_click(complete_follow_up, follow_up, f"Done: {follow_up.description}", _back())
+    return one_click(partial(complete_follow_up, now=user_clock().now), follow_up,
+                     f"Done: {follow_up.description}", _back())
 
 
 @bp.post("/<int:follow_up_id>/reopen")

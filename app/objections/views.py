@@ -247,7 +247,7 @@ def new_theme():
 def retire(theme_id: int):
     """Stop offering a theme for new objections; those raised under it keep it."""
     theme = get_in_campaign(ObjectionTheme, theme_id)
-    return one_click(retire_theme, theme,
+    return one_click(partial(retire_theme, now=user_clock().now), theme,
                      f"Retired “{theme.name}”: it is no longer offered for new objections. "
                      "The objections raised under it keep it.",
                      url_for(".playbook", _anchor="retired"))

@@ -288,12 +288,13 @@ def update_engagement(engagement: Engagement, author, values: dict, *, reason: s
     return changes
 
 
-def archive_engagement(engagement: Engagement, author) -> None:
-    """Archive instead of delete, in this campaign only: the person drops out of its lists,
-    pickers and figures; their history stays, and their other campaigns keep them."""
+def archive_engagement(engagement: Engagement, author, *, now: datetime) -> None:
+    """Archive (from `now`) instead of delete, in this campaign only: the person drops out
+    of its lists, pickers and figures; their history stays, and their other campaigns keep
+    them."""
     if engagement.archived_at is not None:
         return
-    audit.change(engagement, {"archived_at": datetime.now(UTC)}, user=author, action="archive",
+    audit.change(engagement, {"archived_at": now}, user=author, action="archive",
                  stakeholder_id=engagement.stakeholder_id)
 
 

@@ -1,6 +1,8 @@
 """Stakeholder pages: the list with filters, a person's page, the add/edit form, CSV in and out."""
 
 
+from functools import partial
+
 from flask import (
     abort,
     current_app,
@@ -194,7 +196,7 @@ def archive(stakeholder_id: int):
     """Archive instead of delete, in this campaign: the person leaves its lists and pickers,
     their history stays."""
     engagement = _engagement_or_404(stakeholder_id)
-    return one_click(archive_engagement, engagement,
+    return one_click(partial(archive_engagement, now=user_clock().now), engagement,
                      f"Archived {engagement.stakeholder.name} in this campaign. Their page and "
                      "history remain.", url_for(".show", stakeholder_id=stakeholder_id))
 
