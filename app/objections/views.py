@@ -1,6 +1,6 @@
 """The objection register, one objection's page, raising one by hand, and the playbook."""
 
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from functools import partial
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -9,8 +9,9 @@ from flask_login import current_user
 from app import markdown
 from app.access import campaign_blueprint, get_in_campaign, has_role, requires
 from app.actions import one_click
+from app.clock import Clock
 from app.csvio import csv_download
-from app.formatting import from_local, today_local, user_clock
+from app.formatting import today_local, user_clock
 from app.inputs import record_id
 from app.models import Engagement, Level, Objection, ObjectionStatus, ObjectionTheme, Role
 from app.objections import queries
@@ -124,7 +125,8 @@ def status(objection_id: int):
     form = StatusForm(current=objection.status)
     if not form.validate():
         return _render_show(objection, status_form=form, code=400)
-    change_objection_status(objection, form.new_status, current_user, note=form.note.data or "")
+    change_objection_status(objection, form.new_status, current_user, note=form.note.data or "",
+                            at=user_clock().now)
     flash(f"Marked {form.new_status.label.lower()}.", "success")
     return redirect(url_for(".show", objection_id=objection.id))
 
@@ -165,7 +167,7 @@ def new():
         return _render_new(form, 400)
     objection = raise_objection(
         g.campaign, current_user, form.engagement, form.chosen_theme, form.statement.data,
-        at=_raised_at(form.raised_on.data),
+        at=_raised_at(form.raised_on.data, user_clock()),
     )
     flash("Objection raised.", "success")
     return redirect(url_for(".show", objection_id=objection.id))
@@ -176,11 +178,11 @@ def _render_new(form: NewObjectionForm, code: int = 200):
                            today_iso=today_local().isoformat()), code
 
 
-def _raised_at(day):
+def _raised_at(day, clock: Clock):
     """Now when raised today; otherwise noon of that day on the user's clock."""
-    if day == today_local():
-        return datetime.now(UTC)
-    return from_local(datetime.combine(day, time(12, 0)))
+    if day == clock.today:
+        return clock.now
+    return clock.from_local(datetime.combine(day, time(12, 0)))
 
 
 @bp.get("/playbook")

@@ -194,7 +194,7 @@ def change_stance(
     to_stance: Stance,
     author,
     *,
-    at: datetime | None = None,
+    at: datetime,
     reason: str = "",
     conversation=None,
     standing: Standing | None = None,
@@ -207,7 +207,6 @@ def change_stance(
     `from_stance` is the `to_stance` of the move before it. Returns None when the stance
     did not change. A caller that already holds the person's `standing` at `at` passes it.
     """
-    at = at or datetime.now(UTC)
     if standing is None:
         standing = standings([engagement.id], at)[engagement.id]
     before, current = standing.at_moment, standing.since or to_stance
@@ -276,15 +275,18 @@ def relink_stance_history(engagements, author) -> None:
         previous = move
 
 
-def update_engagement(engagement: Engagement, author, values: dict, *, reason: str = "") -> dict:
-    """Edit target, interest, owner and, through change_stance, the stance."""
+def update_engagement(engagement: Engagement, author, values: dict, *, now: datetime,
+                      reason: str = "") -> dict:
+    """Edit target, interest, owner and, through change_stance, the stance (moved at
+    `now`)."""
     values = dict(values)
     stance = values.pop("stance", None)
     changes = audit.apply_changes(engagement, values)
     audit.record(engagement, "update", changes, user=author,
                  stakeholder_id=engagement.stakeholder_id)
     if stance is not None and stance is not engagement.stance:
-        change_stance(engagement, stance, author, reason=reason or "Edited on the stakeholder form")
+        change_stance(engagement, stance, author, at=now,
+                      reason=reason or "Edited on the stakeholder form")
     return changes
 
 

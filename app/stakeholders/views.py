@@ -181,7 +181,7 @@ def edit(stakeholder_id: int):
         try:
             update_stakeholder(person, current_user, form.person_values())
             update_engagement(engagement, current_user, form.engagement_values(),
-                              reason=form.stance_reason.data or "")
+                              now=user_clock().now, reason=form.stance_reason.data or "")
         except StakeholderError as error:
             refuse(form, error, fallback="name")
         else:
