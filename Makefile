@@ -9,7 +9,7 @@ PORT ?= 5000
 # poppler for looking at PDFs, and fonts the PDFs embed.
 SYSTEM_PACKAGES := chromium libharfbuzz-subset0 poppler-utils fonts-dejavu-core
 
-.PHONY: run serve secret test bench system venv clean lint
+.PHONY: run serve secret loadtest test bench system venv clean lint
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -65,6 +65,10 @@ test: venv system
 
 bench: venv
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Load and faults against the production stack (see bench/loadtest.py); CI runs --short.
+loadtest: venv
+	$(PY) -m bench.loadtest $(LOADTEST_ARGS)
 
 # ruff; bandit (medium or high severity fails; tests are left out: they assert and use
 # demo passwords on purpose); import-linter's layering contracts in pyproject.toml.

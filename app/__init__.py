@@ -1,5 +1,6 @@
 """Groundswell: a campaign manager for evangelising a new way of working."""
 
+import logging
 import os
 import secrets
 from importlib import import_module
@@ -12,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, project_folder
 from app.extensions import bootstrap, csrf, db, login_manager, mail, migrate
+from app.logs import configure_logging, register_request_log, request_fields, signed_in_user_id
 from app.transaction import register_commit_point
 
 #: Feature packages. A feature's `views` module has a blueprint `bp` (or a tuple
@@ -32,6 +34,7 @@ FEATURES = (
     "personal_data",
     "users",
     "jobs",
+    "backup",
 )
 
 #: Scripts, fonts, images and requests come from this app alone, so injected markup cannot
@@ -49,6 +52,27 @@ CONTENT_SECURITY_POLICY = "; ".join((
 ))
 
 
+#: Every status a Groundswell page answers with; each gets the styled error page
+#: (templates/errors.html words it). 401, 409 and 410 are mostly pages of their own (the
+#: sign-in form, an erasure refused, a used link), but an abort() with them looks the same.
+ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 410, 413, 422, 429, 500, 503)
+
+#: Sent on every response when the app is served over HTTPS: browsers then refuse plain
+#: HTTP to this host (and its subdomains) for a year.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+log = logging.getLogger(__name__)
+
+
+class Groundswell(Flask):
+    """Flask, logging an unhandled exception as one structured record (with the request's
+    id and user, and a one-time link's route rather than its token) instead of a message
+    holding the raw path."""
+
+    def log_exception(self, exc_info) -> None:
+        self.logger.error("unhandled exception", exc_info=exc_info, extra=request_fields())
+
+
 def _feature_modules(kind: str):
     for feature in FEATURES:
         name = f"app.{feature}.{kind}"
@@ -58,7 +82,7 @@ def _feature_modules(kind: str):
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, then the environment, then `test_config` on top."""
-    app = Flask(
+    app = Groundswell(
         __name__,
         instance_relative_config=True,
         template_folder=project_folder("templates"),
@@ -68,6 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("GROUNDSWELL")
     if test_config:
         app.config.update(test_config)
+    configure_logging(app.config["LOG_LEVEL"])
     if not app.config["SECRET_KEY"]:
         # Never a known value: a random key works for one process; sessions then end on
         # restart and are not shared between servers, so production sets SECRET_KEY.
@@ -80,6 +105,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # without trusted proxies X-Forwarded-* is ignored, since anyone can send it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    # First: every other hook runs inside the request's id, and its log line is the last.
+    register_request_log(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -91,6 +118,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # An unreachable PostgreSQL fails a request (and /healthz) within seconds instead of
+        # after libpq's two-minute default.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT"],
+                                   **options.get("connect_args", {})}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(project_folder("migrations")))
     csrf.init_app(app)
@@ -146,35 +180,67 @@ def register_blueprints(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if served_over_https(app):
+            response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+        if keep_out_of_caches(response):
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def served_over_https(app: Flask) -> bool:
+    """Whether the app is configured as served over HTTPS (so HSTS is sent)."""
+    return (app.config["PREFERRED_URL_SCHEME"] == "https"
+            or bool(app.config["SESSION_COOKIE_SECURE"]))
+
+
+def keep_out_of_caches(response) -> bool:
+    """Whether no browser or proxy may store the response: everything a signed-in user is
+    shown and every download (CSV, PDF, personal data). Static files keep their caching."""
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return False
+    return signed_in_user_id() is not None or "Content-Disposition" in response.headers
 
 
 def register_errorhandlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
+    from app.pdf import PdfError
+
     def wants_json() -> bool:
         return request.accept_mimetypes.best == "application/json"
 
-    def render_error(error, message: str | None = None):
-        code = getattr(error, "code", 500)
-        description = message or getattr(error, "description", "Something went wrong.")
+    def render_error(error, message: str | None = None, code: int | None = None):
+        """The styled page for the error's status: the message the code gave when it gave
+        one (abort(404, "...")), else the page's own words for that status."""
+        code = code or getattr(error, "code", 500)
+        # Werkzeug's stock descriptions are class attributes; one given to abort() is not.
+        description = message or vars(error).get("description")
         if wants_json():
-            return jsonify(error=description), code
+            return jsonify(error=description or getattr(error, "description", "")), code
         return render_template("errors.html", code=code, description=description), code
 
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in ERROR_STATUSES:
         app.register_error_handler(code, render_error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        log.warning("CSRF check failed", extra={"reason": error.description})
         return render_error(
             error, "The form had expired or was not sent from Groundswell. Reload and try again."
         )
 
+    @app.errorhandler(PdfError)
+    def pdf_error(error):
+        """A PDF that cannot be made answers 422 wherever it was asked for, with why."""
+        db.session.rollback()
+        log.warning("PDF not made", extra={"reason": str(error)})
+        return render_error(error, str(error), 422)
+
     @app.errorhandler(500)
     def internal_error(error):
         db.session.rollback()
-        return render_error(error, "Something went wrong on our side. Nothing was saved.")
+        return render_error(error)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -184,13 +250,16 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
-    """The task queue, and each feature's job handlers (a `jobs` module's `handlers`)."""
+    """The task queue, and each feature's job handlers (a `jobs` module's `handlers`, and
+    `undoers` for kinds that commit as they go)."""
     from app.jobs import queue, runner
 
-    handlers = {}
+    handlers, undoers = {}, {}
     for module in _feature_modules("jobs"):
         handlers.update(module.handlers)
+        undoers.update(getattr(module, "undoers", {}))
     app.extensions["job_handlers"] = handlers
+    app.extensions["job_undoers"] = undoers
     queue.init_app(app, runner.run, runner.reap)
 
 

@@ -7,13 +7,17 @@ they need with `@requires(...)`; records are fetched with `get_in_campaign`, whi
 answers 404 for a record of another campaign.
 """
 
+import logging
 from functools import wraps
+from typing import NoReturn
 
 from flask import Blueprint, abort, g
 from flask_login import current_user
 
 from app.extensions import db
 from app.models import Campaign, Membership, Role
+
+log = logging.getLogger(__name__)
 
 #: How much each role may do; a view needing `champion` admits leads and admins too.
 ROLE_RANK = {Role.viewer: 0, Role.champion: 1, Role.lead: 2, Role.admin: 3}
@@ -29,6 +33,14 @@ def campaign_role(user, campaign: Campaign) -> Role | None:
     return membership.role if membership else None
 
 
+def refuse_access(status: int, reason: str, message: str | None = None, **ids) -> NoReturn:
+    """Answer `status` (403; 404 where not even the record's existence may be told) and log
+    the refusal at WARNING: why, and the ids involved (the log line adds the user and the
+    request). Never a name or anything a record holds."""
+    log.warning("access refused", extra={"status": status, "reason": reason, **ids})
+    abort(status, message)
+
+
 def has_role(needed: Role) -> bool:
     """Whether the current user's role in g.campaign reaches `needed`."""
     role = g.get("campaign_role")
@@ -42,7 +54,9 @@ def requires(needed: Role):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not has_role(needed):
-                abort(403, f"This needs the {needed.value} role in this campaign.")
+                refuse_access(403, f"needs the {needed.value} role",
+                              f"This needs the {needed.value} role in this campaign.",
+                              campaign_id=g.campaign.id)
             return view(*args, **kwargs)
 
         return wrapped
@@ -66,7 +80,7 @@ def load_campaign(slug: str) -> Campaign:
     campaign, membership_role = found
     role = Role.admin if current_user.is_admin else membership_role
     if role is None:
-        abort(404)
+        refuse_access(404, "not a member of the campaign", campaign_id=campaign.id)
     g.campaign, g.campaign_role = campaign, role
     return campaign
 
@@ -92,8 +106,11 @@ def campaign_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blu
 def get_in_campaign(model, record_id: int):
     """A record of the current campaign by id; 404 for a missing or foreign record."""
     record = db.session.get(model, record_id)
-    if record is None or record.campaign_id != g.campaign.id:
+    if record is None:
         abort(404)
+    if record.campaign_id != g.campaign.id:
+        refuse_access(404, "record of another campaign", campaign_id=g.campaign.id,
+                      record=f"{model.__name__} {record_id}")
     return record
 
 

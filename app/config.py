@@ -25,10 +25,17 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'groundswell.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: Seconds to wait for a new PostgreSQL connection before the request (or /healthz) fails.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    #: Least severe log records written (JSON lines on stderr): DEBUG, INFO, WARNING, ERROR.
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    #: "https" when served over HTTPS: external URLs use it, and (as SESSION_COOKIE_SECURE
+    #: does) it turns on Strict-Transport-Security.
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     REMEMBER_COOKIE_HTTPONLY = True
     # "Keep me signed in" outlives the session cookie: it must be no easier to send or steal.
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -53,8 +60,8 @@ class Config:
     #: Bootstrap's CSS and JS come from the Bootstrap-Flask package, never a CDN.
     BOOTSTRAP_SERVE_LOCAL = True
     PER_PAGE = 50
-    #: Largest request body (CSV imports are the biggest); more answers 413.
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024)))
+    #: Largest request body (CSV imports, up to 4 MB, are the biggest); more answers 413.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(5 * 1024 * 1024)))
     CASE_STUDIES_DIR = os.environ.get("CASE_STUDIES_DIR", str(project_folder("case_studies")))
     #: Wall-clock limit for one PDF render: a render still running is stopped, and fails
     #: with a clear error (in a job worker or a command; see app/pdf.py).

@@ -106,6 +106,9 @@ def _app(database_url):
             "SECRET_KEY": "test-secret",
             # Jobs wait in this process's memory until a test runs them (`run_jobs`).
             "JOBS_URL": "memory://",
+            # Request lines at INFO would bury a failing test's output; tests that read
+            # the logs lower it (tests/test_operable.py).
+            "LOG_LEVEL": "WARNING",
         }
     )
     app.test_client_class = _FreshContextClient
@@ -520,11 +523,16 @@ def gunicorn_server(app, database_url, tmp_path):
         return server
 
     yield start
-    for process in servers:
-        process.terminate()
-    for process in servers:
+    stop_all(servers)
+
+
+def stop_all(processes: list[subprocess.Popen], timeout: float = 10) -> None:
+    """SIGTERM each process group, then SIGKILL any still running after `timeout`."""
+    for process in processes:
+        os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()

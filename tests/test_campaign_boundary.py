@@ -105,9 +105,10 @@ def form(**changes) -> dict:
 
 
 def upload(client, campaign, text: str):
-    return client.post(f"/campaigns/{campaign.slug}/stakeholders/import",
-                       data={"file": (io.BytesIO(text.encode()), "people.csv")},
-                       content_type="multipart/form-data")
+    """Import the file through its job; the job's page once it is over."""
+    return post_job(client, f"/campaigns/{campaign.slug}/stakeholders/import",
+                    {"file": (io.BytesIO(text.encode()), "people.csv")},
+                    content_type="multipart/form-data")
 
 
 def test_forms_imports_and_ids_answer_as_if_the_person_did_not_exist(
@@ -131,7 +132,7 @@ def test_forms_imports_and_ids_answer_as_if_the_person_did_not_exist(
     for email in (SECRET_EMAIL, NOBODY_EMAIL):
         answer = upload(as_champion, campaign, f"{HEADER}\nTyped,t.{email},,,worker,{email},,,,")
         text = answer.get_data(as_text=True)
-        assert answer.status_code == 400
+        assert "Nothing was imported" in text
         assert f"No one in this campaign or in this file has the email “{email}”." in text
         assert_no_secrets(text, "the import's reports-to check")
 
@@ -162,8 +163,7 @@ def test_forms_imports_and_ids_answer_as_if_the_person_did_not_exist(
                     f"Imported Two,{NOBODY_EMAIL.replace('no.', 'none.')},,,worker,,,,,")
     # Now X knows that email (its own record): X's duplicate message names X's person.
     text = answer.get_data(as_text=True)
-    assert answer.status_code == 400 and "Typed Name already has this email in this campaign" \
-        in text
+    assert "Typed Name already has this email in this campaign" in text
     assert_no_secrets(text, "the import's duplicate check")
     ours = db.session.scalars(db.select(Stakeholder).where(
         Stakeholder.email == SECRET_EMAIL)).all()

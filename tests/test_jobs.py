@@ -22,6 +22,7 @@ from app.formatting import user_clock
 from app.jobs import operations, runner
 from app.models import Job, JobStatus
 from app.pdf import PdfError, PdfTimeout, render_slot, time_limit
+from tests.conftest import stop_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -245,14 +246,7 @@ def job_worker(database_url, tmp_path, app):
         return process
 
     yield start
-    for process in started:
-        os.killpg(process.pid, signal.SIGTERM)
-    for process in started:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    stop_all(started, timeout=15)
 
 
 def wait_for(condition, timeout=60.0, what="the job"):

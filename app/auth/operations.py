@@ -26,6 +26,9 @@ def find_user(email: str) -> User | None:
 #: The password_hash of an invited user who has not chosen a password yet: no password
 #: matches it, so the account cannot sign in until its invitation link is used.
 NO_PASSWORD = ""
+#: The password_hash of a user restored from a backup made without credentials (app/backup):
+#: no password matches it either, so the account cannot sign in until a reset link is used.
+RESTORED_WITHOUT_PASSWORD = "!restored-without-password"
 
 
 def new_user(email: str, name: str, role: Role) -> User:
@@ -68,7 +71,7 @@ def _stand_in_hash() -> str:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = find_user(email)
-    if user is None or user.password_hash == NO_PASSWORD:
+    if user is None or user.password_hash in (NO_PASSWORD, RESTORED_WITHOUT_PASSWORD):
         # Hash anyway: a quick answer would tell which emails have an account (or an
         # invitation not yet accepted).
         check_password_hash(_stand_in_hash(), normalise(password))

@@ -1,3 +1,4 @@
+import logging
 from urllib.parse import urlsplit
 
 from flask import (
@@ -15,9 +16,11 @@ from app.auth import throttle
 from app.auth.forms import LoginForm
 from app.auth.operations import authenticate
 from app.auth.sessions import current_session, end_session, start_session
+from app.logs import email_digest
 from app.transaction import keep_writes
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 def _safe_next(target: str | None) -> str:
@@ -42,6 +45,8 @@ def login():
         address = request.remote_addr or "unknown"
         refusal = throttle.check(form.email.data, address)
         if refusal is not None:
+            log.warning("sign-in throttled", extra={
+                "email_sha256": email_digest(form.email.data), "client": address})
             return (render_template("auth/login.html", form=form, refusal=refusal.message), 429,
                     {"Retry-After": str(refusal.retry_after)})
         user = authenticate(form.email.data, form.password.data)
@@ -51,6 +56,8 @@ def login():
             start_session(user, remember=form.remember.data)
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
+        log.warning("sign-in failed", extra={
+            "email_sha256": email_digest(form.email.data), "client": address})
         throttle.record_failure(form.email.data, address)
         keep_writes()
         form.password.errors.append("That email and password do not match an active account.")

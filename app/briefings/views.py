@@ -88,7 +88,6 @@ def pdf(briefing_id: int):
     response = current_app.response_class(briefing.pdf, mimetype="application/pdf")
     response.set_etag(briefing.pdf_sha256)
     response.headers["Content-Disposition"] = f'attachment; filename="{pdf_filename(briefing)}"'
-    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
     return response.make_conditional(request)
 
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.access import campaign_blueprint, campaign_role, requires
+from app.access import campaign_blueprint, campaign_role, refuse_access, requires
 from app.campaigns import operations, queries
 from app.campaigns.forms import (
     ROLE_CHOICES,
@@ -43,7 +43,8 @@ def index():
 def new():
     """Start a campaign: what, why, when, targets. Its playbook comes ready-made."""
     if not operations.may_create_campaigns(current_user):
-        abort(403, "Only leads and admins start campaigns.")
+        refuse_access(403, "only leads and admins start campaigns",
+                      "Only leads and admins start campaigns.")
     form = CampaignForm()
     if request.method == "GET":
         form.starts_on.data = today_local()

@@ -6,7 +6,7 @@ from functools import partial
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.access import campaign_blueprint, requires
+from app.access import campaign_blueprint, refuse_access, requires
 from app.conversations.forms import (
     ConversationDetailsForm,
     ConversationFilterForm,
@@ -119,7 +119,9 @@ def edit(conversation_id: int):
     if conversation is None:
         abort(404)
     if not may_edit(conversation, current_user, g.campaign_role):
-        abort(403, "Only the author or a campaign lead can edit this conversation.")
+        refuse_access(403, "neither the author nor a lead",
+                      "Only the author or a campaign lead can edit this conversation.",
+                      conversation_id=conversation.id)
     form = ConversationDetailsForm()
     if request.method == "GET":
         form.fill_from(conversation)

@@ -7,6 +7,11 @@ work through the feature's operations, and returns a `Done`. `step(done, total, 
 commits a progress step the person watching can see. A handler refuses with PdfError or
 an OperationError, whose message the person reads; anything else is logged and reported
 as our failure. Either way what the handler wrote is rolled back.
+
+A handler that commits part of its work as it goes (the stakeholder import, in batches)
+registers an undoer for its kind, `undo(job)`, which removes what the job's row says was
+committed: it runs after a failure, before a job whose worker died runs again, and when
+the reaper gives such a job up, so the person never sees half a job.
 """
 
 import logging
@@ -59,6 +64,9 @@ def run(job_id: int) -> None:
     handler = current_app.extensions["job_handlers"].get(job.kind)
     operations.start(job, now())
     db.session.commit()
+    if job.attempts > 1:
+        _undo(job)  # what the attempt that died with its worker had committed
+        db.session.commit()
     asker = db.session.get(User, job.user_id) if job.user_id else None
 
     def step(done: int, total: int | None = None, message: str | None = None) -> None:
@@ -72,11 +80,13 @@ def run(job_id: int) -> None:
             done = handler(job, step)
     except (PdfError, OperationError) as error:
         db.session.rollback()
+        _undo(job)
         operations.fail(job, now(), str(error), outcome=getattr(error, "outcome", None))
         log.info("job %s (%s) refused: %s", job.id, job.kind, error)
     except Exception:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)
+        _undo(job)
         operations.fail(job, now(), OUR_FAULT)
     else:
         operations.finish(job, now(), done.message, result=done.result,
@@ -85,9 +95,18 @@ def run(job_id: int) -> None:
     db.session.commit()
 
 
+def _undo(job: Job) -> None:
+    """Remove what a job of a kind that commits as it goes had committed (flushed)."""
+    undo = current_app.extensions["job_undoers"].get(job.kind)
+    if undo is not None:
+        undo(job)
+
+
 def reap(at: datetime) -> None:
     """The periodic check for jobs lost with a worker (see operations.reap)."""
     resend, failed = operations.reap(at)
+    for job in failed:
+        _undo(job)
     db.session.commit()
     queue = current_app.extensions["jobs"]
     for job in resend:

@@ -22,6 +22,14 @@ TITLES = {
     "import": "Stakeholder import",
 }
 
+#: Where each kind of job's page leads back to.
+BACK = {
+    "report": ("dashboard.index", "Dashboard"),
+    "briefing": ("briefings.index", "Briefings"),
+    "case_study": ("case_studies.index", "Case studies"),
+    "import": ("stakeholders.index", "Stakeholders"),
+}
+
 REFRESH_SECONDS = 2
 
 
@@ -54,6 +62,7 @@ def show(job_id: int):
         flash(job.message, "warning" if job.outcome.get("over_budget") else "success")
         return redirect(url_for(follow["endpoint"], **follow.get("args", {})), 303)
     return render_template("jobs/show.html", job=job, title=TITLES.get(job.kind, "Job"),
+                           back=BACK.get(job.kind),
                            refresh=None if job.over else REFRESH_SECONDS)
 
 

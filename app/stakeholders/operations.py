@@ -6,6 +6,7 @@ audited here, so nothing that changes a person, an engagement or a stance can sk
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
@@ -16,7 +17,7 @@ from app import audit
 from app.csvio import FORMULA_STARTS
 from app.errors import OperationError
 from app.extensions import db
-from app.models import Campaign, Engagement, Level, Stakeholder, Stance, StanceChange
+from app.models import AuditEvent, Campaign, Engagement, Level, Stakeholder, Stance, StanceChange
 
 STAKEHOLDER_FIELDS = ("name", "email", "title", "department", "level", "reports_to_id", "influence")
 ENGAGEMENT_FIELDS = ("stance", "target_stance", "interest", "owner_id", "joined_on")
@@ -317,7 +318,7 @@ IMPORT_COLUMNS = (
     "influence", "stance", "target_stance", "interest",
 )
 REQUIRED_COLUMNS = ("name", "email", "level")
-MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_ROWS = 10_000
 NUL_MESSAGE = "Contains a NUL character (\\0), which Groundswell cannot store; remove it."
 
 
@@ -428,10 +429,17 @@ def _loops(rows: list[ImportRow]) -> list[list[ImportRow]]:
     return loops
 
 
-def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[ImportProblem]]:
+#: Rows checked between two progress reports.
+PROGRESS_EVERY = 500
+
+
+def read_import(
+    campaign: Campaign, text: str, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[ImportRow], list[ImportProblem]]:
     """Parse and check an import file: every row, against itself, the file and the database.
 
     Nothing is written. Returns the rows and the problems; import only when there are none.
+    `progress(done, total)` is told every PROGRESS_EVERY rows checked (and at the end).
     """
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
@@ -448,35 +456,14 @@ def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[Im
     reader.fieldnames = header
 
     problems: list[ImportProblem] = []
+    # Reading the CSV is quick; checking each row (the email syntax above all) is the slow
+    # part, so the rows are read first and the total is known while they are checked.
+    records = _records(reader, problems)
     rows: list[ImportRow] = []
-    records = enumerate(reader, start=2)
-    while True:
-        try:
-            number, record = next(records)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            problems.append(_unreadable(reader, error))
-            break
-        if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
-            continue  # blank lines are harmless
-        if len(rows) >= MAX_IMPORT_ROWS:
-            problems.append(ImportProblem(number, "file", f"At most {MAX_IMPORT_ROWS} people "
-                                          "per import; split the file."))
-            break
-        if None in record:
-            problems.append(
-                ImportProblem(number, "file", "More cells than the header has columns.")
-            )
-        # PostgreSQL can neither store nor look up text with a NUL in it: report the cell
-        # and keep the row out of the checks against the database.
-        nul_columns = [column for column, value in record.items()
-                       if isinstance(value, str) and "\x00" in value]
-        if nul_columns:
-            problems.extend(ImportProblem(number, column or "file", NUL_MESSAGE)
-                            for column in nul_columns)
-            continue
+    for done, (number, record) in enumerate(records, start=1):
         rows.append(_check_row(number, record, problems))
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(records)):
+            progress(done, len(records))
 
     first_row: dict[str, int] = {}
     for row in rows:
@@ -519,6 +506,42 @@ def read_import(campaign: Campaign, text: str) -> tuple[list[ImportRow], list[Im
     return rows, problems
 
 
+def _records(reader: csv.DictReader, problems: list[ImportProblem]) -> list[tuple[int, dict]]:
+    """The file's non-blank rows with their numbers, up to MAX_IMPORT_ROWS; what makes a
+    row unreadable as a whole (too many cells, a NUL) goes to `problems`, and a row with a
+    NUL is left out of the checks."""
+    records: list[tuple[int, dict]] = []
+    numbered = enumerate(reader, start=2)
+    while True:
+        try:
+            number, record = next(numbered)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(_unreadable(reader, error))
+            break
+        if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
+            continue  # blank lines are harmless
+        if len(records) >= MAX_IMPORT_ROWS:
+            problems.append(ImportProblem(number, "file", f"At most {MAX_IMPORT_ROWS:,} people "
+                                          "per import; split the file."))
+            break
+        if None in record:
+            problems.append(
+                ImportProblem(number, "file", "More cells than the header has columns.")
+            )
+        # PostgreSQL can neither store nor look up text with a NUL in it: report the cell
+        # and keep the row out of the checks against the database.
+        nul_columns = [column for column, value in record.items()
+                       if isinstance(value, str) and "\x00" in value]
+        if nul_columns:
+            problems.extend(ImportProblem(number, column or "file", NUL_MESSAGE)
+                            for column in nul_columns)
+            continue
+        records.append((number, record))
+    return records
+
+
 def _unreadable(reader, error: csv.Error) -> ImportProblem:
     """The problem for a file the csv module gave up on, at the line it reached."""
     return ImportProblem(reader.line_num or 1, "file", "This is not a CSV file Groundswell can "
@@ -544,27 +567,118 @@ def _existing(campaign: Campaign, emails: set[str]) -> dict[str, tuple[int, str,
     return found
 
 
-def import_people(campaign: Campaign, author, rows: list[ImportRow]) -> list[Engagement]:
-    """Create every row read_import accepted; managers in the file are created first so
-    each person is added with their reporting line already set."""
+def _creation_order(rows: list[ImportRow]) -> list[tuple[ImportRow, int]]:
+    """The rows with their depth in the file's reporting lines (0: their manager, if any,
+    is not in the file), managers before the people who report to them; otherwise in file
+    order. read_import refused loops, so every chain ends; it is walked without recursion
+    so a long chain cannot hit Python's recursion limit."""
     by_email = {row.person["email"]: row for row in rows}
-    created: dict[str, Engagement] = {}
-
-    def create(row: ImportRow) -> Engagement:
-        if row.person["email"] in created:
-            return created[row.person["email"]]
-        person = dict(row.person)
-        if row.reports_to_email in by_email:
-            person["reports_to_id"] = create(by_email[row.reports_to_email]).stakeholder_id
-        created[row.person["email"]] = add_stakeholder(campaign, author, person, row.engagement)
-        return created[row.person["email"]]
-
+    depth: dict[str, int] = {}
+    order: list[tuple[ImportRow, int]] = []
     for row in rows:
-        # read_import refused loops, so the chain above any row ends; walk it iteratively
-        # from the top so a long chain does not hit Python's recursion limit.
         chain = [row]
-        while chain[-1].reports_to_email in by_email and chain[-1].reports_to_email not in created:
+        while (chain[-1].reports_to_email in by_email
+               and chain[-1].reports_to_email not in depth):
             chain.append(by_email[chain[-1].reports_to_email])
         for link in reversed(chain):
-            create(link)
-    return [created[row.person["email"]] for row in rows]
+            if link.person["email"] in depth:
+                continue
+            above = depth.get(link.reports_to_email) if link.reports_to_email else None
+            depth[link.person["email"]] = 0 if above is None else above + 1
+            order.append((link, depth[link.person["email"]]))
+    return order
+
+
+#: People written per batch by import_people; each batch is the caller's to commit.
+IMPORT_BATCH = 500
+
+
+def import_people(campaign: Campaign, author, rows: list[ImportRow], *,
+                  batch_size: int = IMPORT_BATCH,
+                  saved: Callable[[list[int], int, int], None] | None = None) -> int:
+    """Create every row read_import accepted, with what add_stakeholder writes for one
+    person (the stakeholder, their engagement, their starting stance, the two audit events),
+    managers in the file before the people who report to them.
+
+    Written in batches of `batch_size` people, a few multi-row INSERTs each; after each
+    batch `saved(stakeholder_ids, done, total)` is called, where a caller that commits each
+    batch keeps the ids to undo them (remove_imported). Returns how many were created."""
+    order = _creation_order(rows)
+    author_id = getattr(author, "id", None)
+    joined_on = datetime.now(UTC).date()
+    ids: dict[str, int] = {}
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        created = _write_batch(campaign.id, author_id, joined_on, batch, ids)
+        if saved is not None:
+            saved(created, start + len(batch), len(order))
+    return len(order)
+
+
+def _write_batch(campaign_id: int, author_id: int | None, joined_on: date,
+                 batch: list[tuple[ImportRow, int]], ids: dict[str, int]) -> list[int]:
+    """Write one batch of people; `ids` (email -> stakeholder id) holds those already
+    written and gains these. Returns the new stakeholder ids in creation order."""
+    levels: dict[int, list[ImportRow]] = {}
+    for row, depth in batch:
+        levels.setdefault(depth, []).append(row)
+    people: dict[str, dict] = {}
+    stakeholders = Stakeholder.__table__
+    for depth in sorted(levels):
+        level = [{**row.person, "campaign_id": campaign_id,
+                  "reports_to_id": ids.get(row.reports_to_email, row.person["reports_to_id"])}
+                 for row in levels[depth]]
+        # RETURNING the email, unique in the campaign, rather than asking for the ids in the
+        # order sent: SQLite can only promise that order one row per statement.
+        ids.update(db.session.execute(
+            db.insert(stakeholders).returning(stakeholders.c.email, stakeholders.c.id),
+            level).all())
+        people.update((person["email"], person) for person in level)
+
+    engagements = [{"campaign_id": campaign_id, "stakeholder_id": ids[row.person["email"]],
+                    "owner_id": None, "joined_on": joined_on, **row.engagement}
+                   for row, _ in batch]
+    table = Engagement.__table__
+    by_person = dict(db.session.execute(
+        db.insert(table).returning(table.c.stakeholder_id, table.c.id), engagements).all())
+    db.session.execute(db.insert(StanceChange.__table__), [
+        {"engagement_id": by_person[engagement["stakeholder_id"]], "from_stance": None,
+         "to_stance": engagement["stance"], "changed_at": start_of_day(joined_on),
+         "changed_by_id": author_id, "conversation_id": None,
+         "reason": "Starting stance on joining the campaign"}
+        for engagement in engagements
+    ])
+    events = []
+    for (row, _), engagement in zip(batch, engagements, strict=True):
+        stakeholder_id = engagement["stakeholder_id"]
+        events.append(_created_event("stakeholder", stakeholder_id, people[row.person["email"]],
+                                     STAKEHOLDER_FIELDS, author_id, campaign_id, stakeholder_id))
+        events.append(_created_event("engagement", by_person[stakeholder_id], engagement,
+                                     ENGAGEMENT_FIELDS, author_id, campaign_id, stakeholder_id))
+    db.session.execute(db.insert(AuditEvent.__table__), events)
+    return [engagement["stakeholder_id"] for engagement in engagements]
+
+
+def remove_imported(stakeholder_ids: list[int]) -> None:
+    """Undo import_people's committed batches: delete these people with their engagements,
+    stance histories and audit events, as if they had never been written. One statement per
+    table, so reporting lines among them never stand in the way."""
+    if not stakeholder_ids:
+        return
+    ids = list(stakeholder_ids)
+    engagements = db.select(Engagement.id).where(Engagement.stakeholder_id.in_(ids))
+    for statement in (
+        db.delete(AuditEvent).where(AuditEvent.stakeholder_id.in_(ids)),
+        db.delete(StanceChange).where(StanceChange.engagement_id.in_(engagements)),
+        db.delete(Engagement).where(Engagement.stakeholder_id.in_(ids)),
+        db.delete(Stakeholder).where(Stakeholder.id.in_(ids)),
+    ):
+        db.session.execute(statement, execution_options={"synchronize_session": False})
+
+
+def _created_event(entity_type: str, entity_id: int, values: dict, fields, user_id,
+                   campaign_id: int, stakeholder_id: int) -> dict:
+    """The row audit.created writes for a new record, for a multi-row INSERT."""
+    return {"user_id": user_id, "campaign_id": campaign_id, "entity_type": entity_type,
+            "entity_id": entity_id, "action": "create", "stakeholder_id": stakeholder_id,
+            "changes": {field: [None, audit.jsonable(values[field])] for field in fields}}

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_user
 
-from app.access import user_campaigns
+from app.access import refuse_access, user_campaigns
 from app.auth.operations import UserError
 from app.auth.passwords import PasswordRefused
 from app.auth.sessions import current_session, end_session, start_session
@@ -39,7 +39,7 @@ blueprints = (bp, links_bp, assets)
 def admins_only():
     """Every route of the Users page, whatever its method, is for admins alone."""
     if current_user.is_authenticated and not current_user.is_admin:
-        abort(403, "Only admins manage users.")
+        refuse_access(403, "admins only", "Only admins manage users.")
 
 
 def _user(user_id: int) -> User:
