@@ -2,14 +2,15 @@
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 
-from app import markdown
+from app import clock, markdown
 from app.access import ROLE_RANK, has_role, user_campaigns
+from app.clock import Clock
 from app.models import Channel, JobStatus, Level, ObjectionStatus, Role, Stance
 
 #: The zone a job or command renders in (the asker's), set by `in_zone`.
@@ -41,29 +42,31 @@ def user_zone() -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def user_clock(now: datetime | None = None) -> Clock:
+    """The current user's clock (or `in_zone`'s, outside a request), to pass to logic:
+    views, commands and jobs build it once."""
+    return Clock.at(user_zone(), now)
+
+
 def to_local(moment: datetime) -> datetime:
     return moment.astimezone(user_zone())
 
 
 def from_local(naive: datetime) -> datetime:
     """A wall-clock time the user typed, as an aware UTC datetime."""
-    return naive.replace(tzinfo=user_zone()).astimezone(UTC)
+    return clock.from_local(naive, user_zone())
 
 
 def today_local() -> date:
     return datetime.now(user_zone()).date()
 
 
-def format_datetime(moment: datetime | None, style: str = "%-d %b %Y, %H:%M") -> str:
-    return "" if moment is None else to_local(moment).strftime(style)
+def format_datetime(moment: datetime | None, style: str = clock.DATETIME_STYLE) -> str:
+    return clock.show_datetime(moment, user_zone(), style)
 
 
-def format_date(day: date | datetime | None, style: str = "%-d %b %Y") -> str:
-    if day is None:
-        return ""
-    if isinstance(day, datetime):
-        day = to_local(day)
-    return day.strftime(style)
+def format_date(day: date | datetime | None, style: str = clock.DATE_STYLE) -> str:
+    return clock.show_date(day, user_zone(), style)
 
 
 def days_ago(moment: datetime | date | None) -> str:

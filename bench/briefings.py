@@ -19,6 +19,7 @@ from app.briefings.defaults import seed_briefing_defaults
 from app.briefings.jobs import render_briefing_pdf
 from app.briefings.operations import briefing_date
 from app.extensions import db
+from app.formatting import today_local
 from app.models import Campaign, Engagement, Level, Objection, ObjectionStatus, Stakeholder
 from bench.measure import Row, capture_statements, median_ms, read_flashes, replay_ms
 
@@ -79,7 +80,7 @@ def run(ctx) -> list[Row]:
         draft = build_briefing(campaign, Level.manager, load_attendees(campaign, attendee_ids),
                                minutes=60, introduction="Thirty minutes, then your questions.")
         html = render_template("print/briefing.html", briefing=draft, campaign=campaign,
-                               on=briefing_date(draft))
+                               on=briefing_date(draft, today_local()))
 
     def weasyprint_alone():
         HTML(string=html, base_url=static, media_type="print").write_pdf()

@@ -4,6 +4,7 @@ tests/conftest.py, so modules use them without importing them.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
@@ -119,18 +120,21 @@ def setting(campaign, users, library) -> Setting:
     mia = factories.person(campaign, lead, "Mia Jones", level=Level.manager, title="Head of Claims")
     wes = factories.person(campaign, lead, "Wes Green", level=Level.worker)
     security = factories.theme(campaign, "security")
-    raise_objection(campaign, lead, ann, security, "Customer data will leak outside the firewall.")
-    answered = raise_objection(campaign, lead, raj, security, "Who signs off the security risk?")
-    change_objection_status(answered, ObjectionStatus.answered, lead, note="Sent the summary")
+    raise_objection(campaign, lead, ann, security, "Customer data will leak outside the firewall.",
+                    at=datetime.now(UTC))
+    answered = raise_objection(campaign, lead, raj, security, "Who signs off the security risk?",
+                               at=datetime.now(UTC))
+    change_objection_status(answered, ObjectionStatus.answered, lead, note="Sent the summary",
+                            at=datetime.now(UTC))
     raise_objection(campaign, lead, raj, factories.theme(campaign, "cost-value"),
-                    "What does it cost and what do we get back?")
+                    "What does it cost and what do we get back?", at=datetime.now(UTC))
     resolved = raise_objection(campaign, lead, raj, factories.theme(campaign, "fad"),
-                               "Another passing craze.")
-    change_objection_status(resolved, ObjectionStatus.resolved, lead)
+                               "Another passing craze.", at=datetime.now(UTC))
+    change_objection_status(resolved, ObjectionStatus.resolved, lead, at=datetime.now(UTC))
     raise_objection(campaign, lead, mia, factories.theme(campaign, "time-wasting"),
-                    "My team will chat instead of working.")
+                    "My team will chat instead of working.", at=datetime.now(UTC))
     raise_objection(campaign, lead, wes, factories.theme(campaign, "personal-professional"),
-                    "I do not want work seeing my weekend photos.")
+                    "I do not want work seeing my weekend photos.", at=datetime.now(UTC))
     _answer(campaign, "security", Level.executive, EXEC_ANSWER)
     _answer(campaign, "security", Level.manager, MANAGER_ANSWER)
     _answer(campaign, "security", Level.worker, WORKER_ANSWER)

@@ -63,7 +63,7 @@ def conversation(campaign, author, *attendees, when: datetime | None = None,
         attendees=[AttendeeInput(e, stances.get(e)) for e in attendees],
         **extra,
     )
-    return log_conversation(campaign, author, data)
+    return log_conversation(campaign, author, data, datetime.now(UTC))
 
 
 def theme(campaign, slug: str = "security") -> ObjectionTheme:

@@ -265,7 +265,8 @@ def test_a_restored_postgresql_database_accepts_new_records(source, databases):
             attendees=[AttendeeInput(engagement, Stance.champion)], subject="After the restore",
             objections=[ObjectionInput(engagement, theme, "Still worried about support")],
             follow_ups=[FollowUpInput("Send the support plan", datetime.now(UTC).date(),
-                                      owner_id=lead.id, engagement=engagement)]))
+                                      owner_id=lead.id, engagement=engagement)]),
+            datetime.now(UTC))
         db.session.commit()
         assert conversation.id == newest + 1
 

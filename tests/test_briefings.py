@@ -5,7 +5,7 @@ tests/briefing_fixtures.py, shared with the other test_briefings_* modules.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from app.briefings.builder import (
     BUDGET_PAGES,
@@ -139,7 +139,7 @@ def test_executives_are_not_given_a_cautionary_case_unless_it_answers_them(setti
     lead = setting.campaign.owner
     raise_objection(setting.campaign, lead, setting.ann,
                     factories.theme(setting.campaign, "loss-of-control"),
-                    "Comms will lose control.")
+                    "Comms will lose control.", at=datetime.now(UTC))
     draft = build(setting, Level.executive, setting.ann)
     chosen = {item.case.slug: item.case.reason for item in draft.items if item.case}
     assert "fabrikam-stopped" in chosen
@@ -247,7 +247,7 @@ def test_builder_runs_a_constant_number_of_queries(setting, count_queries, users
         person = factories.person(setting.campaign, lead, f"Extra {n}", level=Level.executive)
         for slug in ("security", "fad", "cost-value"):
             raise_objection(setting.campaign, lead, person, factories.theme(setting.campaign, slug),
-                            f"Objection {n} {slug}")
+                            f"Objection {n} {slug}", at=datetime.now(UTC))
         many.append(person.id)
     db.session.commit()
     attendees = load_attendees(setting.campaign, many)
@@ -272,7 +272,8 @@ def test_many_objections_on_one_theme_are_quoted_three_times_then_counted(settin
     lead = users["lead"]
     security = factories.theme(setting.campaign, "security")
     for n in range(5):
-        raise_objection(setting.campaign, lead, setting.ann, security, f"Leak worry number {n}.")
+        raise_objection(setting.campaign, lead, setting.ann, security, f"Leak worry number {n}.",
+                        at=datetime.now(UTC))
     draft = build(setting, Level.executive, setting.ann, setting.raj)
     group = next(item.objections for item in draft.kept if item.objections)
     assert len(group.raised) == 7 and group.count == 7

@@ -12,6 +12,7 @@ from app.briefings.jobs import render_within_budget
 from app.briefings.operations import add_key_message, count_pages
 from app.demo.operations import demo_campaign, load_demo
 from app.extensions import db
+from app.formatting import user_clock
 from app.models import Briefing, Level
 from tests.conftest import post_job
 
@@ -75,7 +76,7 @@ def demo(app, monkeypatch):
         "app.models.user.generate_password_hash",
         lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"),
     )
-    load_demo()
+    load_demo(user_clock())
     db.session.commit()
     return demo_campaign()
 

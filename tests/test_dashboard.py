@@ -57,7 +57,7 @@ def build_campaign(campaign, users, size: int):
     for engagement in everyone[::11]:
         add_follow_up(campaign, lead, "Call back", now.date() - timedelta(days=3),
                       engagement=engagement, owner_id=champion.id)
-    archive_engagement(people[-1], lead)
+    archive_engagement(people[-1], lead, now=datetime.now(UTC))
     db.session.add_all([
         CampaignTarget(campaign_id=campaign.id, level=Level.manager, share=60,
                        min_stance=Stance.supporter, due_on=date(2026, 10, 1)),

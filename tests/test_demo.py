@@ -8,6 +8,7 @@ from werkzeug.security import generate_password_hash
 from app.demo import data
 from app.demo.operations import CLAIMS_SLUG, demo_campaign, demo_logins, load_demo, unload_demo
 from app.extensions import db
+from app.formatting import user_clock
 from app.models import (
     Campaign,
     CampaignTarget,
@@ -252,9 +253,9 @@ def test_demo_adds_a_missing_second_campaign_and_leaves_the_first(app, runner):
 
     _delete_campaign(demo_campaign(CLAIMS_SLUG).id)
     db.session.commit()
-    summary = load_demo()
+    summary = load_demo(user_clock())
     db.session.commit()
     assert summary.campaign is None and summary.second.slug == CLAIMS_SLUG
     assert db.session.scalar(db.select(db.func.count(Conversation.id)).filter_by(
         campaign_id=connect.id)) == before
-    assert load_demo() is None
+    assert load_demo(user_clock()) is None

@@ -9,6 +9,7 @@ from app.briefings.builder import build_briefing  # noqa: F401  (the briefing fe
 from app.dashboard import summary
 from app.demo.operations import demo_campaign, load_demo
 from app.extensions import db
+from app.formatting import user_clock
 from app.jobs import operations as jobs
 from app.models import (
     Briefing,
@@ -33,7 +34,7 @@ WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b", re.I)
 def demo(app, users):
     """The demo campaign with one generated briefing and one finished job of the admin's
     (so their pages have a record to show)."""
-    load_demo()
+    load_demo(user_clock())
     db.session.commit()
     campaign = demo_campaign()
     job = jobs.ask("report", campaign, users["admin"], {})

@@ -18,6 +18,7 @@ from app import create_app
 from app import pdf as pdf_module
 from app.demo.operations import demo_campaign, load_demo
 from app.extensions import db
+from app.formatting import user_clock
 from app.jobs import operations, runner
 from app.models import Job, JobStatus
 from app.pdf import PdfError, PdfTimeout, render_slot, time_limit
@@ -267,7 +268,7 @@ def test_a_worker_killed_mid_job_loses_nothing(gunicorn_server, job_worker, user
     # The reaper below runs in this process, as an app configured like the servers.
     reaper = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x",
                          "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}"})
-    load_demo()
+    load_demo(user_clock())
     db.session.commit()
     campaign = demo_campaign()
     server = gunicorn_server(workers=2)

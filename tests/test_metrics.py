@@ -47,7 +47,7 @@ def history(campaign, users):
     change_stance(bob, S, lead, at=at("2026-10-15"))
     # Cat is a blocker from the start and is archived on 6 October (week 6).
     cat = person(campaign, lead, "Cat", stance=B)
-    archive_engagement(cat, lead)
+    archive_engagement(cat, lead, now=datetime.now(UTC))
     cat.archived_at = at("2026-10-06", 9)  # back-date the archiving for the test
     # Dan: the later move (1 Nov, week 9, to supporter) is typed first, then an earlier one
     # (5 Sep, week 1, unknown -> neutral) is back-dated beneath it.
@@ -200,7 +200,7 @@ def test_manager_alignment_counts_reports_at_any_depth(campaign, other_campaign,
     team = person(campaign, lead, "Tina Team", level=Level.manager, stance=N, reports_to=head)
     person(campaign, lead, "R3", stance=N, reports_to=team)
     gone = person(campaign, lead, "R4", stance=U, reports_to=team)
-    archive_engagement(gone, lead)
+    archive_engagement(gone, lead, now=datetime.now(UTC))
     # Another campaign's blocking manager and report: its own lines, never counted here.
     theirs = person(other_campaign, outsider, "Their Head", level=Level.manager, stance=B)
     person(other_campaign, outsider, "Not here", reports_to=theirs)
@@ -208,7 +208,7 @@ def test_manager_alignment_counts_reports_at_any_depth(campaign, other_campaign,
     exec_ = person(campaign, lead, "Xena Exec", level=Level.executive, stance=B)
     middle = person(campaign, lead, "Mid", level=Level.manager, reports_to=exec_)
     person(campaign, lead, "W", stance=SU, reports_to=middle)
-    archive_engagement(middle, lead)
+    archive_engagement(middle, lead, now=datetime.now(UTC))
     # A blocking manager with nobody under them is not listed.
     person(campaign, lead, "Lone", level=Level.manager, stance=B)
     db.session.commit()
@@ -274,7 +274,7 @@ def test_objection_medians_and_open_counts(campaign, users):
     _answered(campaign, lead, people[3], start, answer_days=6)
     _answered(campaign, lead, people[4], start)                       # still open
     _answered(campaign, lead, people[5], start)                       # open, person archived
-    archive_engagement(people[5], lead)
+    archive_engagement(people[5], lead, now=datetime.now(UTC))
     time_waster = raise_objection(campaign, lead, people[0], theme(campaign, "time-wasting"),
                                   "No time", at=start)
     db.session.commit()
@@ -346,7 +346,7 @@ def test_champions_and_overdue_follow_ups(campaign, users):
     add_follow_up(campaign, lead, "Ask about the pilot", today - timedelta(days=1))
     add_follow_up(campaign, lead, "Next week", today + timedelta(days=7), engagement=ann)
     done = add_follow_up(campaign, lead, "Done already", today - timedelta(days=9))
-    complete_follow_up(done, lead)
+    complete_follow_up(done, lead, now=datetime.now(UTC))
     db.session.commit()
     rows = {row.name: row for row in metrics.champions(scope(campaign, NOW))}
     assert set(rows) == {champion.name, lead.name}                 # the viewer is not listed

@@ -20,7 +20,7 @@ def objection(campaign, author, engagement, slug="security", statement="It will 
                              conversation=conversation,
                              at=datetime.now(UTC) - timedelta(days=days_ago))
     if status is not None:
-        change_objection_status(raised, status, author, note="Done")
+        change_objection_status(raised, status, author, note="Done", at=datetime.now(UTC))
     return raised
 
 

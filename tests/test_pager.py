@@ -24,7 +24,8 @@ def test_page_links_keep_repeated_filters_and_ignore_a_slug_in_the_query(
                                  f"Statement number {n:02d}",
                                  at=datetime.now(UTC) - timedelta(days=n + 1))
         if n % 2:
-            change_objection_status(raised, ObjectionStatus.answered, lead, note="Answered")
+            change_objection_status(raised, ObjectionStatus.answered, lead, note="Answered",
+                                    at=datetime.now(UTC))
     db.session.commit()
     base = f"/campaigns/{campaign.slug}/objections/"
 

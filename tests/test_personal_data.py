@@ -17,6 +17,7 @@ from app.conversations.operations import FollowUpInput, ObjectionInput
 from app.dashboard import summary
 from app.dashboard.metrics import Filters, Scope
 from app.extensions import db
+from app.formatting import user_clock
 from app.models import (
     AuditEvent,
     Briefing,
@@ -120,9 +121,10 @@ def story(app, campaign, users) -> Story:
 
     draft = build_briefing(campaign, Level.worker, [jemima],
                            introduction=f"For {NAME}'s team ({email}).")
-    her_briefing = generate_briefing(draft, lead, render_within_budget(draft))
+    her_briefing = generate_briefing(draft, lead, render_within_budget(draft), user_clock())
     kit_draft = build_briefing(campaign, Level.manager, [kit], introduction="For Kit.")
-    kit_briefing = generate_briefing(kit_draft, lead, render_within_budget(kit_draft))
+    kit_briefing = generate_briefing(kit_draft, lead, render_within_budget(kit_draft),
+                                     user_clock())
     db.session.commit()
     assert NAME in pdf_text(her_briefing.pdf) and email in her_briefing.introduction
     return Story(jemima, otto, kit, email, coffee.id, her_briefing.id, kit_briefing.id)
@@ -358,10 +360,10 @@ def test_erasing_removes_the_person_everywhere_and_keeps_every_figure(story, cam
 def test_erasing_an_archived_person_leaves_todays_figures_as_they_were(story, campaign, users):
     from app.personal_data.operations import erase_person
 
-    archive_engagement(story.jemima, users["lead"])
+    archive_engagement(story.jemima, users["lead"], now=datetime.now(UTC))
     db.session.commit()
     before = dashboard(campaign)
-    erase_person(story.jemima, users["lead"])
+    erase_person(story.jemima, users["lead"], now=datetime.now(UTC))
     db.session.commit()
     db.session.expire_all()
     assert dashboard(campaign) == before

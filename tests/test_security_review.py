@@ -54,7 +54,8 @@ def make_records(campaign, author, member, name="Rita Record") -> Records:
     engagement = factories.person(campaign, author, name, level=Level.executive)
     conversation = factories.conversation(campaign, author, engagement)
     theme = factories.theme(campaign)
-    objection = raise_objection(campaign, author, engagement, theme, "Too risky.")
+    objection = raise_objection(campaign, author, engagement, theme, "Too risky.",
+                                at=datetime.now(UTC))
     follow_up = add_follow_up(campaign, author, "Send the case study",
                               date.today() + timedelta(days=3), owner_id=author.id,
                               engagement=engagement)
@@ -216,7 +217,8 @@ def hostile_campaign(campaign, users) -> Records:
     summary = f"Said {ATTACK} and [click](javascript:alert(3)) <a href='javascript:alert(4)'>x</a>"
     factories.conversation(campaign, lead, boss, worker, summary=summary,
                            stances={boss: factories.Stance.sceptic}, subject="S " + ATTACK)
-    raise_objection(campaign, lead, boss, factories.theme(campaign), "Obj " + ATTACK)
+    raise_objection(campaign, lead, boss, factories.theme(campaign), "Obj " + ATTACK,
+                    at=datetime.now(UTC))
     add_follow_up(campaign, lead, "Do " + ATTACK, date.today() - timedelta(days=2),
                   owner_id=users["champion"].id, engagement=worker)
     users["champion"].name = "Champ " + ATTACK

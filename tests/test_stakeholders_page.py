@@ -60,7 +60,8 @@ def story(campaign, users):
     for talk in (first, demo):
         hear(grace, talk, key_message=message)
     answered = first.objections[0]
-    change_objection_status(answered, answered.status.__class__.answered, lead, note="Policy sent")
+    change_objection_status(answered, answered.status.__class__.answered, lead, note="Policy sent",
+                            at=datetime.now(UTC))
     db.session.commit()
     return {"grace": grace, "boss": boss, "report": report, "first": first}
 
@@ -99,7 +100,8 @@ def test_a_move_made_on_the_form_stands_alone_in_the_timeline(as_champion, campa
     from app.stakeholders.operations import change_stance
 
     grace = story["grace"]
-    change_stance(grace, Stance.champion, users["lead"], reason="Read the business case")
+    change_stance(grace, Stance.champion, users["lead"], reason="Read the business case",
+                  at=datetime.now(UTC))
     db.session.commit()
     html = as_champion.get(url(campaign, str(grace.stakeholder_id))).get_data(as_text=True)
     timeline = html[html.index('class="timeline'):]
@@ -145,7 +147,7 @@ def test_audit_trail_leaves_out_other_campaigns(as_lead, campaign, other_campaig
         "name": grace.stakeholder.name, "email": grace.stakeholder.email,
         "level": grace.stakeholder.level})
     update_engagement(elsewhere, users["outsider"],
-                      {"interest": 5, "target_stance": Stance.champion})
+                      {"interest": 5, "target_stance": Stance.champion}, now=datetime.now(UTC))
     db.session.commit()
     html = as_lead.get(url(campaign, str(grace.stakeholder_id))).get_data(as_text=True)
     assert "Olive Outsider" not in html.split("Audit trail")[1]
@@ -153,7 +155,7 @@ def test_audit_trail_leaves_out_other_campaigns(as_lead, campaign, other_campaig
 
 def test_archived_person_page_has_banner_and_history(as_champion, campaign, story, users):
     grace = story["grace"]
-    archive_engagement(grace, users["lead"])
+    archive_engagement(grace, users["lead"], now=datetime.now(UTC))
     db.session.commit()
     html = as_champion.get(url(campaign, str(grace.stakeholder_id))).get_data(as_text=True)
     assert "<strong>Archived</strong>" in html and ">Restore</button>" in html

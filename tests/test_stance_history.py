@@ -107,7 +107,7 @@ def test_re_dating_a_conversation_relinks_both_places_in_the_chain(campaign, use
     db.session.commit()
     assert stored_chain(ann) == [(None, Stance.sceptic), (Stance.sceptic, Stance.supporter),
                                  (Stance.supporter, Stance.neutral)]
-    update_conversation(talk, champion, {"occurred_at": now - timedelta(days=5)})
+    update_conversation(talk, champion, {"occurred_at": now - timedelta(days=5)}, now)
     db.session.commit()
     assert stored_chain(ann) == [(None, Stance.sceptic), (Stance.sceptic, Stance.neutral),
                                  (Stance.neutral, Stance.supporter)]

@@ -9,7 +9,7 @@ from app.briefings import operations
 from app.briefings.builder import MAX_MINUTES, MIN_MINUTES, build_briefing, load_attendees
 from app.briefings.jobs import render_within_budget
 from app.extensions import db
-from app.formatting import in_zone
+from app.formatting import in_zone, user_clock
 from app.inputs import FIRST_YEAR, LAST_YEAR
 from app.models import Campaign, Engagement, Level, Membership, Role, Stakeholder, User
 from app.pdf import PdfError
@@ -105,7 +105,7 @@ def render(slug, audience, attendees, minutes, meeting_on, introduction, by_emai
         )
         try:
             pdf = render_within_budget(draft)
-            briefing = operations.generate_briefing(draft, author, pdf)
+            briefing = operations.generate_briefing(draft, author, pdf, user_clock())
         except PdfError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from error

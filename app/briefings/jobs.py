@@ -6,6 +6,7 @@ from datetime import date
 from app.briefings import operations
 from app.briefings.builder import BriefingDraft, build_briefing, load_attendees
 from app.extensions import db
+from app.formatting import today_local, user_clock
 from app.jobs.runner import Done, Refused
 from app.models import Campaign, Level, User
 from app.pdf import render_pdf
@@ -17,7 +18,7 @@ def render_briefing_pdf(draft: BriefingDraft) -> bytes:
         "print/briefing.html",
         briefing=draft,
         campaign=draft.campaign,
-        on=operations.briefing_date(draft),
+        on=operations.briefing_date(draft, today_local()),
     )
     draft.pages = operations.count_pages(pdf)
     return pdf
@@ -74,7 +75,7 @@ def generate(job, step) -> Done:
     step(0, None, "Laying out the pages")
     pdf = render_within_budget(draft)
     author = db.session.get(User, job.user_id) if job.user_id else None
-    briefing = operations.generate_briefing(draft, author, pdf)
+    briefing = operations.generate_briefing(draft, author, pdf, user_clock())
     fitted = [item.title for item in draft.items if item.fitted]
     message = f"Briefing generated: {draft.budget_status}."
     if fitted:

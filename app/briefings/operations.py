@@ -4,14 +4,14 @@ the caller commits once."""
 
 import hashlib
 import io
-from datetime import UTC, datetime, time
+from datetime import date, datetime, time
 
 from pypdf import PdfReader
 
 from app import audit
 from app.briefings.builder import BriefingDraft
+from app.clock import Clock
 from app.extensions import db
-from app.formatting import from_local, today_local
 from app.models import (
     Briefing,
     BriefingAttendee,
@@ -75,10 +75,10 @@ def update_key_message(message: KeyMessage, author, values: dict) -> dict:
     return _change(message, author, values)
 
 
-def archive_key_message(message: KeyMessage, author) -> None:
-    """Stop using a message in new briefings; exposures to it stay counted."""
+def archive_key_message(message: KeyMessage, author, *, now: datetime) -> None:
+    """Stop using a message in new briefings (from `now`); exposures to it stay counted."""
     if message.archived_at is None:
-        _change(message, author, {"archived_at": datetime.now(UTC)}, "archive")
+        _change(message, author, {"archived_at": now}, "archive")
 
 
 def restore_key_message(message: KeyMessage, author) -> None:
@@ -135,22 +135,24 @@ def count_pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def briefing_date(draft: BriefingDraft):
-    """The date a briefing is for: its meeting, or today."""
-    return draft.meeting_on or today_local()
+def briefing_date(draft: BriefingDraft, today: date) -> date:
+    """The date a briefing is for: its meeting, or `today`."""
+    return draft.meeting_on or today
 
 
-def exposure_time(draft: BriefingDraft, now: datetime) -> datetime:
-    """When attendees heard it: midday of the meeting date in the user's zone, else now."""
+def exposure_time(draft: BriefingDraft, clock: Clock) -> datetime:
+    """When attendees heard it: midday of the meeting date in `clock`'s zone (the
+    author's), else `clock`'s now."""
     if draft.meeting_on is None:
-        return now
-    return from_local(datetime.combine(draft.meeting_on, time(12, 0)))
+        return clock.now
+    return clock.from_local(datetime.combine(draft.meeting_on, time(12, 0)))
 
 
-def generate_briefing(draft: BriefingDraft, author, pdf: bytes) -> Briefing:
+def generate_briefing(draft: BriefingDraft, author, pdf: bytes, clock: Clock) -> Briefing:
     """Keep the draft's PDF (rendered by the job layer, app/briefings/jobs.py) and what it
-    contained, and record that each attendee heard each message and case study in it."""
-    now = datetime.now(UTC)
+    contained, and record that each attendee heard each message and case study in it,
+    at `clock`'s now (the author's zone dates the meeting)."""
+    now = clock.now
     campaign = draft.campaign
     briefing = Briefing(
         campaign_id=campaign.id,
@@ -170,7 +172,7 @@ def generate_briefing(draft: BriefingDraft, author, pdf: bytes) -> Briefing:
         BriefingAttendee(briefing_id=briefing.id, engagement_id=engagement.id)
         for engagement in draft.attendees
     ]
-    heard_at = exposure_time(draft, now)
+    heard_at = exposure_time(draft, clock)
     exposures = []
     for engagement in draft.attendees:
         exposures.extend(

@@ -2,6 +2,7 @@
 on (key messages, the risk checklist, landmine words)."""
 
 from datetime import datetime
+from functools import partial
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -19,6 +20,7 @@ from app.briefings.builder import (
 from app.briefings.forms import BriefingForm, KeyMessageForm, LandmineForm, RiskItemForm
 from app.briefings.jobs import briefing_params
 from app.briefings.vocabulary import find_landmines
+from app.formatting import user_clock
 from app.jobs import views as jobs
 from app.models import (
     Briefing,
@@ -247,7 +249,7 @@ def message_edit(message_id: int):
 @requires(Role.lead)
 def message_archive(message_id: int):
     message = get_in_campaign(KeyMessage, message_id)
-    return one_click(operations.archive_key_message, message,
+    return one_click(partial(operations.archive_key_message, now=user_clock().now), message,
                      f"“{message.title}” archived: new briefings leave it out.",
                      _messages_url(message))
 

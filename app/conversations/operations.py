@@ -2,7 +2,7 @@
 messages used, all in the caller's one transaction."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from app import audit
 from app.errors import OperationError
@@ -92,9 +92,10 @@ def _check(campaign: Campaign, data: ConversationInput, now: datetime) -> None:
                                     "A follow-up is about someone outside this campaign.")
 
 
-def log_conversation(campaign: Campaign, author, data: ConversationInput) -> Conversation:
-    """Record a conversation and everything that came out of it; the caller commits once."""
-    now = datetime.now(UTC)
+def log_conversation(campaign: Campaign, author, data: ConversationInput,
+                     now: datetime) -> Conversation:
+    """Record a conversation and everything that came out of it (it cannot be after `now`);
+    the caller commits once."""
     _check(campaign, data, now)
     conversation = Conversation(
         campaign_id=campaign.id,
@@ -150,13 +151,14 @@ def log_conversation(campaign: Campaign, author, data: ConversationInput) -> Con
     return conversation
 
 
-def update_conversation(conversation: Conversation, author, values: dict) -> dict:
+def update_conversation(conversation: Conversation, author, values: dict, now: datetime) -> dict:
     """Edit the record of a conversation (when, how, what was said); audited.
 
     A corrected date moves what the conversation dated with it: the stance moves it caused,
     the objections raised in it and the exposures to messages, so history stays true.
+    It cannot be moved after `now`.
     """
-    if "occurred_at" in values and values["occurred_at"] > datetime.now(UTC):
+    if "occurred_at" in values and values["occurred_at"] > now:
         raise ConversationError("occurred_at", "A conversation cannot be logged in the future.")
     changes = audit.apply_changes(conversation, values)
     audit.record(conversation, "update", changes, user=author)

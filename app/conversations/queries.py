@@ -2,14 +2,14 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.case_studies.library import current_library
+from app.clock import Clock
 from app.extensions import db
-from app.formatting import from_local, to_local
 from app.models import (
     Channel,
     Conversation,
@@ -50,7 +50,7 @@ class ConversationFilters:
 NEWEST_FIRST = (Conversation.occurred_at.desc(), Conversation.id.desc())
 
 
-def _conditions(campaign, filters: ConversationFilters) -> list:
+def _conditions(campaign, filters: ConversationFilters, clock: Clock) -> list:
     """WHERE conditions for the campaign's conversations matching `filters`."""
     conditions = [Conversation.campaign_id == campaign.id]
     if filters.channel is not None:
@@ -69,19 +69,17 @@ def _conditions(campaign, filters: ConversationFilters) -> list:
         )
     # Days are the user's days: "from 3 May" starts at their midnight, not UTC's.
     if filters.date_from is not None:
-        conditions.append(
-            Conversation.occurred_at >= from_local(datetime.combine(filters.date_from, time.min))
-        )
+        conditions.append(Conversation.occurred_at >= clock.day_start(filters.date_from))
     if filters.date_to is not None:
-        end = datetime.combine(filters.date_to + timedelta(days=1), time.min)
-        conditions.append(Conversation.occurred_at < from_local(end))
+        end = clock.day_start(filters.date_to + timedelta(days=1))
+        conditions.append(Conversation.occurred_at < end)
     return conditions
 
 
-def conversation_query(campaign, filters: ConversationFilters):
+def conversation_query(campaign, filters: ConversationFilters, clock: Clock):
     """SELECT of the campaign's conversations matching `filters`, newest first, with their
     attendees (and people) and author loaded."""
-    query = db.select(Conversation).where(*_conditions(campaign, filters))
+    query = db.select(Conversation).where(*_conditions(campaign, filters, clock))
     return query.order_by(*NEWEST_FIRST).options(
         joinedload(Conversation.author),
         selectinload(Conversation.attendees)
@@ -90,10 +88,10 @@ def conversation_query(campaign, filters: ConversationFilters):
     )
 
 
-def conversation_list(campaign, filters: ConversationFilters, page: int):
+def conversation_list(campaign, filters: ConversationFilters, clock: Clock, page: int):
     """One page of the campaign's conversations, newest first, with attendees and author."""
     pagination = db.paginate(
-        conversation_query(campaign, filters), page=page,
+        conversation_query(campaign, filters, clock), page=page,
         per_page=current_app.config["PER_PAGE"], error_out=False,
     )
     ids = [conversation.id for conversation in pagination.items]
@@ -158,7 +156,7 @@ EXPORT_COLUMNS = ("occurred_at", "channel", "minutes", "subject", "attendees", "
                   "logged_by", "summary")
 
 
-def export_rows(campaign, filters: ConversationFilters, batch: int = 1000):
+def export_rows(campaign, filters: ConversationFilters, clock: Clock, batch: int = 1000):
     """Every conversation matching `filters` as a CSV row: plain rows, not ORM objects, a
     batch of conversations and then one query for all their attendees."""
     query = (
@@ -166,7 +164,7 @@ def export_rows(campaign, filters: ConversationFilters, batch: int = 1000):
                   Conversation.duration_minutes, Conversation.subject, Conversation.summary,
                   User.name)
         .outerjoin(User, User.id == Conversation.author_id)
-        .where(*_conditions(campaign, filters))
+        .where(*_conditions(campaign, filters, clock))
         .order_by(*NEWEST_FIRST)
         .execution_options(yield_per=batch)
     )
@@ -184,7 +182,7 @@ def export_rows(campaign, filters: ConversationFilters, batch: int = 1000):
         for conversation_id, occurred_at, channel, minutes, subject, summary, author in rows:
             people = attendees[conversation_id]
             yield (
-                to_local(occurred_at), channel, minutes, subject,
+                clock.local(occurred_at), channel, minutes, subject,
                 "; ".join(name for name, _, _ in people),
                 "; ".join(f"{name}: {before.label} → {after.label}"
                           for name, before, after in people if before is not after),

@@ -29,7 +29,7 @@ from app.conversations.queries import (
 from app.csvio import csv_download
 from app.errors import refuse
 from app.followups.queries import campaign_members
-from app.formatting import to_local
+from app.formatting import to_local, user_clock
 from app.inputs import record_id
 from app.models import Role
 
@@ -53,7 +53,8 @@ def index():
     filter_form = _filters()
     filters = filter_form.filters()
     page = request.args.get("page", 1, type=int)
-    pagination, objection_counts, follow_up_counts = conversation_list(g.campaign, filters, page)
+    pagination, objection_counts, follow_up_counts = conversation_list(
+        g.campaign, filters, user_clock(), page)
     return render_template(
         "conversations/index.html",
         pagination=pagination,
@@ -69,7 +70,7 @@ def export():
     """The conversation log as CSV, with the list's filters: every matching conversation."""
     filters = _filters().filters()
     return csv_download(f"{g.campaign.slug}-conversations.csv", EXPORT_COLUMNS,
-                        partial(export_rows, g.campaign, filters))
+                        partial(export_rows, g.campaign, filters, user_clock()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -83,7 +84,8 @@ def new():
         form.add_attendees(request.args.getlist("attendee", type=record_id))
     elif form.validate_on_submit():
         try:
-            conversation = log_conversation(g.campaign, current_user, form.to_input())
+            conversation = log_conversation(g.campaign, current_user, form.to_input(),
+                                            user_clock().now)
         except ConversationError as error:
             refuse(form, error)
         else:
@@ -125,7 +127,8 @@ def edit(conversation_id: int):
         form.fill_from(conversation)
     elif form.validate_on_submit():
         try:
-            changes = update_conversation(conversation, current_user, form.details())
+            changes = update_conversation(conversation, current_user, form.details(),
+                                          user_clock().now)
         except ConversationError as error:
             refuse(form, error)
         else:

@@ -1,6 +1,5 @@
 """`flask report render`: the sponsor report PDF from the command line."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -9,7 +8,7 @@ from flask.cli import with_appcontext
 from app.dashboard.jobs import render_report
 from app.dashboard.metrics import Filters, Scope
 from app.extensions import db
-from app.formatting import today_local
+from app.formatting import user_clock
 from app.inputs import FIRST_YEAR, LAST_YEAR
 from app.models import Campaign
 from app.pdf import PdfError
@@ -42,8 +41,7 @@ def render_command(slug: str, date_from, date_to, output: Path) -> None:
                                      param_hint=hint)
     if date_from and date_to and date_from > date_to:
         raise click.BadParameter("--from is after --to")
-    scope = Scope(campaign, Filters(date_from=date_from, date_to=date_to),
-                  datetime.now(UTC), today_local())
+    scope = Scope.on(campaign, Filters(date_from=date_from, date_to=date_to), user_clock())
     try:
         pdf = render_report(scope)
     except PdfError as error:

@@ -4,7 +4,6 @@ Every member of a campaign may read them (viewers included); the campaign bluepr
 answers 404 to everyone else.
 """
 
-from datetime import UTC, datetime
 
 from flask import abort, g, render_template, request
 
@@ -13,7 +12,7 @@ from app.csvio import csv_download
 from app.dashboard import metrics, summary
 from app.dashboard.forms import DashboardFilterForm
 from app.dashboard.metrics import Scope
-from app.formatting import today_local
+from app.formatting import user_clock
 from app.jobs import views as jobs
 
 bp = campaign_blueprint("dashboard", __name__, "/dashboard")
@@ -25,7 +24,7 @@ def current_scope() -> tuple[Scope, DashboardFilterForm]:
     """(scope from the query string, the filters as the page's filter bar shows them)."""
     form = DashboardFilterForm(request.args, campaign=g.campaign,
                                departments=metrics.departments(g.campaign))
-    return Scope(g.campaign, form.filters(), datetime.now(UTC), today_local()), form
+    return Scope.on(g.campaign, form.filters(), user_clock()), form
 
 
 @bp.get("/")

@@ -11,6 +11,7 @@ from app.demo.operations import (
     unload_demo,
 )
 from app.extensions import db
+from app.formatting import user_clock
 
 
 def _print_logins() -> None:
@@ -36,7 +37,7 @@ def demo_command(reset: bool) -> None:
                    "Use --reset to start it afresh.")
         _print_logins()
         return
-    summary = load_demo()
+    summary = load_demo(user_clock())
     db.session.commit()
     if summary.campaign is not None:
         click.echo(

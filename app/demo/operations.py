@@ -8,12 +8,10 @@ exactly like real use. Dates are relative to today; a fixed seed makes the rest 
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 
 from app.briefings.operations import add_key_message, update_risk_item
 from app.campaigns.operations import create_campaign, set_member, set_targets
+from app.clock import Clock
 from app.conversations.operations import (
     AttendeeInput,
     ConversationInput,
@@ -113,11 +111,13 @@ def person_email(name: str) -> str:
 
 
 class _Clock:
-    """Turns 'N days ago' into an aware UTC moment during the working day, repeatably."""
+    """Turns 'N days ago' (before `clock`'s today) into an aware UTC moment during the
+    working day in `clock`'s zone, repeatably."""
 
-    def __init__(self, rng: random.Random):
-        self.zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
-        self.today = datetime.now(self.zone).date()
+    def __init__(self, clock: Clock, rng: random.Random):
+        self.zone = clock.zone
+        self.today = clock.today
+        self.now = clock.now
         self.rng = rng
 
     def day(self, days_ago: int) -> date:
@@ -173,9 +173,10 @@ def _filler(rng: random.Random, joined: dict[str, int]) -> list[dict]:
     return conversations
 
 
-def load_demo() -> DemoSummary | None:
+def load_demo(clock: Clock) -> DemoSummary | None:
     """Create the demo campaigns (Northmoor Connect, with three months of history, and
-    the smaller Claims Answers), their people and the demo users.
+    the smaller Claims Answers), their people and the demo users, dated back from
+    `clock`'s today in its zone (the app's default zone, for the command).
 
     Returns None (and changes nothing) when both are loaded; loads whichever is missing.
     Flushes; the caller commits.
@@ -183,7 +184,7 @@ def load_demo() -> DemoSummary | None:
     if demo_campaign() is not None and demo_campaign(CLAIMS_SLUG) is not None:
         return None
     rng = random.Random(data.SEED)
-    clock = _Clock(rng)
+    clock = _Clock(clock, rng)
     users = _users()
     summary = DemoSummary(logins=demo_logins())
     if demo_campaign() is None:
@@ -283,7 +284,7 @@ def _load_connect(summary: DemoSummary, users: dict[str, User], rng: random.Rand
     completions = []
     for occurred_at, item in sorted(story + filler, key=lambda pair: pair[0]):
         conversation = log_conversation(campaign, users[item["by"]], _conversation_input(
-            item, occurred_at, users, engagements, themes, messages))
+            item, occurred_at, users, engagements, themes, messages), clock.now)
         summary.conversations += 1
         for objection in conversation.objections:
             person = next(k for k, e in engagements.items() if e.id == objection.engagement_id)
@@ -300,9 +301,8 @@ def _load_connect(summary: DemoSummary, users: dict[str, User], rng: random.Rand
         change_objection_status(objections[(person, theme)], ObjectionStatus[status],
                                 users["lead"], note=note, at=clock.moment(days_ago))
     for follow_up, owner, done_at in completions:
-        complete_follow_up(follow_up, owner)
-        # The operation stamps "now"; the demo's follow-ups were done back then.
-        follow_up.done_at = done_at
+        # The demo's follow-ups were done back then.
+        complete_follow_up(follow_up, owner, now=done_at)
     summary.objections = len(objections)
     summary.follow_ups = sum(len(item.get("follow_ups", [])) for item in data.CONVERSATIONS)
 
@@ -344,7 +344,7 @@ def _load_claims(summary: DemoSummary, users: dict[str, User], clock: _Clock) ->
     for item in data.CLAIMS_CONVERSATIONS:
         occurred_at = clock.moment(item["days_ago"])
         log_conversation(campaign, users[item["by"]], _conversation_input(
-            item, occurred_at, users, engagements, themes, messages))
+            item, occurred_at, users, engagements, themes, messages), clock.now)
     connect_names = {name for _key, name, *_rest in data.PEOPLE}
     summary.second = campaign
     summary.second_people = len(engagements)

@@ -1,6 +1,6 @@
 """Follow-ups: actions with an owner and a due date."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from app import audit
 from app.extensions import db
@@ -29,12 +29,12 @@ def add_follow_up(
     return follow_up
 
 
-def complete_follow_up(follow_up: FollowUp, author) -> None:
-    """Mark a follow-up done (idempotent)."""
+def complete_follow_up(follow_up: FollowUp, author, *, now: datetime) -> None:
+    """Mark a follow-up done at `now` (idempotent)."""
     if follow_up.done_at is not None:
         return
     changes = audit.apply_changes(
-        follow_up, {"done_at": datetime.now(UTC), "done_by_id": getattr(author, "id", None)}
+        follow_up, {"done_at": now, "done_by_id": getattr(author, "id", None)}
     )
     audit.record(follow_up, "update", changes, user=author,
                  stakeholder_id=(follow_up.engagement.stakeholder_id

@@ -1,10 +1,11 @@
 """Reading follow-ups: the four views of the list, their counts, and my overdue count."""
 
+from datetime import date
+
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.formatting import today_local
 from app.models import Engagement, FollowUp, Membership, User
 
 #: The list's tabs, in the order they are shown.
@@ -26,9 +27,9 @@ def _conditions(view: str, me, today):
     }[view]
 
 
-def follow_up_page(campaign, view: str, me, page: int):
-    """One page of a view: open ones soonest due first, done ones latest due first."""
-    today = today_local()
+def follow_up_page(campaign, view: str, me, today: date, page: int):
+    """One page of a view (overdue: due before `today`): open ones soonest due first, done
+    ones latest due first."""
     query = (
         db.select(FollowUp)
         .where(FollowUp.campaign_id == campaign.id, *_conditions(view, me, today))
@@ -46,9 +47,8 @@ def follow_up_page(campaign, view: str, me, page: int):
     return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"], error_out=False)
 
 
-def view_counts(campaign, me) -> dict[str, int]:
-    """How many follow-ups each view holds, in one query."""
-    today = today_local()
+def view_counts(campaign, me, today: date) -> dict[str, int]:
+    """How many follow-ups each view holds (overdue: due before `today`), in one query."""
     columns = [
         db.func.count(db.case((db.and_(*_conditions(view, me, today)), 1))).label(view)
         for view in VIEWS
@@ -59,14 +59,14 @@ def view_counts(campaign, me) -> dict[str, int]:
     return dict(row._mapping)
 
 
-def my_overdue_count(campaign, me) -> int:
-    """Open follow-ups `me` owns in `campaign` that are past due, in one query."""
+def my_overdue_count(campaign, me, today: date) -> int:
+    """Open follow-ups `me` owns in `campaign` due before `today`, in one query."""
     return db.session.scalar(
         db.select(db.func.count(FollowUp.id)).where(
             FollowUp.campaign_id == campaign.id,
             FollowUp.owner_id == me.id,
             FollowUp.done_at.is_(None),
-            FollowUp.due_on < today_local(),
+            FollowUp.due_on < today,
         )
     )
 

@@ -1,5 +1,6 @@
 """Follow-ups: what I owe people, what is overdue, marking things done."""
 
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -10,7 +11,7 @@ from app.actions import one_click
 from app.followups.forms import FollowUpForm
 from app.followups.operations import add_follow_up, complete_follow_up, reopen_follow_up
 from app.followups.queries import VIEWS, follow_up_page, my_overdue_count, view_counts
-from app.formatting import today_local
+from app.formatting import today_local, user_clock
 from app.inputs import record_id
 from app.models import FollowUp, Role
 
@@ -24,7 +25,7 @@ def overdue_badge():
     def my_overdue_follow_ups() -> int:
         if g.get("campaign") is None or not current_user.is_authenticated:
             return 0
-        return my_overdue_count(g.campaign, current_user)
+        return my_overdue_count(g.campaign, current_user, today_local())
 
     return {"my_overdue_follow_ups": my_overdue_follow_ups}
 
@@ -46,14 +47,15 @@ def index():
         note = f"There is no “{view}” view; showing yours."
         view = "mine"
     page = request.args.get("page", 1, type=int)
+    today = today_local()
     return render_template(
         "followups/index.html",
         view=view,
         views=VIEWS,
         note=note,
-        pagination=follow_up_page(g.campaign, view, current_user, page),
-        counts=view_counts(g.campaign, current_user),
-        today=today_local(),
+        pagination=follow_up_page(g.campaign, view, current_user, today, page),
+        counts=view_counts(g.campaign, current_user, today),
+        today=today,
     )
 
 
@@ -88,7 +90,8 @@ def new():
 def done(follow_up_id: int):
     """Mark a follow-up done and go back to the list it was on."""
     follow_up = get_in_campaign(FollowUp, follow_up_id)
-    return one_click(complete_follow_up, follow_up, f"Done: {follow_up.description}", _back())
+    return one_click(partial(complete_follow_up, now=user_clock().now), follow_up,
+                     f"Done: {follow_up.description}", _back())
 
 
 @bp.post("/<int:follow_up_id>/reopen")

@@ -1,6 +1,6 @@
 """Objections: raising one, moving it through its statuses, each step audited."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app import audit
 from app.errors import RequestError
@@ -24,12 +24,12 @@ def raise_objection(
     statement: str,
     *,
     conversation=None,
-    at: datetime | None = None,
+    at: datetime,
 ) -> Objection:
-    """Register what `engagement`'s person objected to, under a playbook theme."""
+    """Register what `engagement`'s person objected to, under a playbook theme, as raised
+    `at` (now, or back-dated)."""
     if engagement.campaign_id != campaign.id or theme.campaign_id != campaign.id:
         raise ObjectionError("The person and the theme must belong to this campaign.")
-    at = at or datetime.now(UTC)
     objection = Objection(
         campaign_id=campaign.id,
         theme_id=theme.id,
@@ -57,12 +57,12 @@ def change_objection_status(
     author,
     *,
     note: str = "",
-    at: datetime | None = None,
+    at: datetime,
 ) -> ObjectionEvent | None:
-    """Move an objection to `status` with a note; None when it already stands there."""
+    """Move an objection to `status` with a note, `at` (now, or back-dated); None when it
+    already stands there."""
     if status is objection.status:
         return None
-    at = at or datetime.now(UTC)
     event = ObjectionEvent(objection=objection, from_status=objection.status, to_status=status,
                            note=note.strip(), at=at, by_id=getattr(author, "id", None))
     db.session.add(event)

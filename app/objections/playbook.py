@@ -9,7 +9,7 @@ mentoring, speed to market. Executives get value, risk and evidence in two or th
 sentences; managers get relevance to their team's work; workers get what is in it for them.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from slugify import slugify
 
@@ -328,10 +328,10 @@ def move_theme(theme: ObjectionTheme, author, place: int) -> dict:
     return changes
 
 
-def retire_theme(theme: ObjectionTheme, author) -> None:
-    """Take a theme out of the playbook's offer; what was raised under it stays."""
+def retire_theme(theme: ObjectionTheme, author, *, now: datetime) -> None:
+    """Take a theme out of the playbook's offer (from `now`); what was raised under it stays."""
     if theme.archived_at is None:
-        audit.change(theme, {"archived_at": datetime.now(UTC)}, user=author, action="archive")
+        audit.change(theme, {"archived_at": now}, user=author, action="archive")
         db.session.flush()
 
 

@@ -1,13 +1,13 @@
 """Reading the objection register and the playbook in a fixed number of SQL statements."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import groupby
 
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from app.clock import Clock
 from app.extensions import db
-from app.formatting import from_local, to_local, today_local, user_zone
 from app.models import (
     Engagement,
     Level,
@@ -36,13 +36,10 @@ class RegisterFilters:
     raised_to: date | None = None
 
 
-def day_start(day: date) -> datetime:
-    """Midnight at the start of `day` on the user's clock, as aware UTC."""
-    return from_local(datetime.combine(day, time.min))
-
-
-def _filtered(query, campaign, filters: RegisterFilters, *, by_status: bool = True):
-    """Apply the campaign and the filters to a query that joins Objection to Stakeholder."""
+def _filtered(query, campaign, filters: RegisterFilters, clock: Clock, *,
+              by_status: bool = True):
+    """Apply the campaign and the filters to a query that joins Objection to Stakeholder;
+    raised dates are days in `clock`'s zone."""
     query = query.where(Objection.campaign_id == campaign.id)
     if by_status:
         query = query.where(Objection.status.in_(filters.statuses))
@@ -51,9 +48,10 @@ def _filtered(query, campaign, filters: RegisterFilters, *, by_status: bool = Tr
     if filters.level is not None:
         query = query.where(Stakeholder.level == filters.level)
     if filters.raised_from is not None:
-        query = query.where(Objection.raised_at >= day_start(filters.raised_from))
+        query = query.where(Objection.raised_at >= clock.day_start(filters.raised_from))
     if filters.raised_to is not None:
-        query = query.where(Objection.raised_at < day_start(filters.raised_to + timedelta(days=1)))
+        end = clock.day_start(filters.raised_to + timedelta(days=1))
+        query = query.where(Objection.raised_at < end)
     return query
 
 
@@ -68,7 +66,7 @@ def campaign_themes(campaign) -> list[ObjectionTheme]:
     )
 
 
-def register_query(campaign, filters: RegisterFilters):
+def register_query(campaign, filters: RegisterFilters, clock: Clock):
     """SELECT of the register's objections, ordered by theme then newest first, people and
     conversations loaded with the rows."""
     query = (
@@ -84,12 +82,13 @@ def register_query(campaign, filters: RegisterFilters):
         .order_by(ObjectionTheme.position, ObjectionTheme.name, Objection.raised_at.desc(),
                   Objection.id.desc())
     )
-    return _filtered(query, campaign, filters)
+    return _filtered(query, campaign, filters, clock)
 
 
-def register_page(campaign, filters: RegisterFilters, page: int, per_page: int = PER_PAGE):
+def register_page(campaign, filters: RegisterFilters, clock: Clock, page: int,
+                  per_page: int = PER_PAGE):
     """One page of the register."""
-    return db.paginate(register_query(campaign, filters), page=page, per_page=per_page,
+    return db.paginate(register_query(campaign, filters, clock), page=page, per_page=per_page,
                        error_out=False)
 
 
@@ -98,21 +97,21 @@ EXPORT_COLUMNS = ("theme", "status", "raised_on", "days_open", "person", "level"
                   "statement", "conversation")
 
 
-def export_rows(campaign, filters: RegisterFilters):
+def export_rows(campaign, filters: RegisterFilters, clock: Clock):
     """Every objection the register shows under `filters` as a CSV row, in batches."""
-    query = register_query(campaign, filters).execution_options(yield_per=500)
+    query = register_query(campaign, filters, clock).execution_options(yield_per=500)
     for batch in db.session.scalars(query).partitions():
         closed = closed_at([objection.id for objection in batch])
-        yield from (_export_row(objection, closed) for objection in batch)
+        yield from (_export_row(objection, closed, clock) for objection in batch)
 
 
-def _export_row(objection: Objection, closed: dict[int, datetime]) -> tuple:
+def _export_row(objection: Objection, closed: dict[int, datetime], clock: Clock) -> tuple:
     person = objection.engagement.stakeholder
     return (
         objection.theme.name,
         objection.status,
-        to_local(objection.raised_at).date(),
-        days_open(objection, closed.get(objection.id)),
+        clock.local(objection.raised_at).date(),
+        days_open(objection, clock, closed.get(objection.id)),
         person.name,
         person.level,
         person.email,
@@ -121,7 +120,8 @@ def _export_row(objection: Objection, closed: dict[int, datetime]) -> tuple:
     )
 
 
-def status_counts(campaign, filters: RegisterFilters) -> dict[int, dict[ObjectionStatus, int]]:
+def status_counts(campaign, filters: RegisterFilters,
+                  clock: Clock) -> dict[int, dict[ObjectionStatus, int]]:
     """{theme id: {status: count}} under every filter but status, for the group headers."""
     query = (
         db.select(Objection.theme_id, Objection.status, db.func.count())
@@ -131,7 +131,7 @@ def status_counts(campaign, filters: RegisterFilters) -> dict[int, dict[Objectio
     )
     counts: dict[int, dict[ObjectionStatus, int]] = {}
     for theme_id, status, number in db.session.execute(
-        _filtered(query, campaign, filters, by_status=False)
+        _filtered(query, campaign, filters, clock, by_status=False)
     ):
         counts.setdefault(theme_id, {})[status] = number
     return counts
@@ -151,14 +151,14 @@ def closed_at(objection_ids: list[int]) -> dict[int, datetime]:
     )
 
 
-def days_open(objection: Objection, closed: datetime | None = None) -> int:
-    """Whole days from being raised to being closed (or to today while still active)."""
-    zone = user_zone()
-    start = objection.raised_at.astimezone(zone).date()
+def days_open(objection: Objection, clock: Clock, closed: datetime | None = None) -> int:
+    """Whole days from being raised to being closed (or to `clock`'s today while still
+    active), counted in `clock`'s zone."""
+    start = clock.local(objection.raised_at).date()
     if objection.status in CLOSED_STATUSES and closed is not None:
-        end = closed.astimezone(zone).date()
+        end = clock.local(closed).date()
     else:
-        end = today_local()
+        end = clock.today
     return max((end - start).days, 0)
 
 
@@ -171,13 +171,14 @@ class RegisterGroup:
     rows: list[tuple[Objection, int]]
 
 
-def group_by_theme(objections: list[Objection], counts, closed: dict[int, datetime]):
+def group_by_theme(objections: list[Objection], counts, closed: dict[int, datetime],
+                   clock: Clock):
     """The page's objections grouped by theme (they arrive ordered by theme)."""
     return [
         RegisterGroup(
             theme=theme,
             counts=counts.get(theme.id, {}),
-            rows=[(objection, days_open(objection, closed.get(objection.id)))
+            rows=[(objection, days_open(objection, clock, closed.get(objection.id)))
                   for objection in rows],
         )
         for theme, rows in groupby(objections, key=lambda objection: objection.theme)

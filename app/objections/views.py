@@ -1,6 +1,6 @@
 """The objection register, one objection's page, raising one by hand, and the playbook."""
 
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from functools import partial
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -9,8 +9,9 @@ from flask_login import current_user
 from app import markdown
 from app.access import campaign_blueprint, get_in_campaign, has_role, requires
 from app.actions import one_click
+from app.clock import Clock
 from app.csvio import csv_download
-from app.formatting import from_local, today_local
+from app.formatting import today_local, user_clock
 from app.inputs import record_id
 from app.models import Engagement, Level, Objection, ObjectionStatus, ObjectionTheme, Role
 from app.objections import queries
@@ -48,14 +49,16 @@ def index():
     themes = queries.campaign_themes(g.campaign)
     filter_form = RegisterFilterForm(request.args, themes=themes)
     filters = filter_form.filters()
-    page = queries.register_page(g.campaign, filters, request.args.get("page", 1, type=int))
-    counts = queries.status_counts(g.campaign, filters)
+    clock = user_clock()
+    page = queries.register_page(g.campaign, filters, clock,
+                                 request.args.get("page", 1, type=int))
+    counts = queries.status_counts(g.campaign, filters, clock)
     closed = queries.closed_at([objection.id for objection in page.items])
     return render_template(
         "objections/index.html",
         filters=filters,
         page=page,
-        groups=queries.group_by_theme(page.items, counts, closed),
+        groups=queries.group_by_theme(page.items, counts, closed, clock),
         plain=markdown.plain,
         filter_form=filter_form,
     )
@@ -89,7 +92,7 @@ def _render_show(objection: Objection, status_form=None, edit_form=None, code: i
             person=objection.engagement.stakeholder,
             answer=objection.theme.response_for(level),
             level=level,
-            days_open=queries.days_open(objection, closed.get(objection.id)),
+            days_open=queries.days_open(objection, user_clock(), closed.get(objection.id)),
             status_form=status_form or StatusForm(
                 formdata=None, current=objection.status, status=NEXT_STATUS[objection.status].name
             ),
@@ -105,7 +108,7 @@ def export():
     """The register as CSV, with its filters: every matching objection."""
     filters = RegisterFilterForm(request.args, themes=queries.campaign_themes(g.campaign)).filters()
     return csv_download(f"{g.campaign.slug}-objections.csv", queries.EXPORT_COLUMNS,
-                        partial(queries.export_rows, g.campaign, filters))
+                        partial(queries.export_rows, g.campaign, filters, user_clock()))
 
 
 @bp.get("/<int:objection_id>")
@@ -122,7 +125,8 @@ def status(objection_id: int):
     form = StatusForm(current=objection.status)
     if not form.validate():
         return _render_show(objection, status_form=form, code=400)
-    change_objection_status(objection, form.new_status, current_user, note=form.note.data or "")
+    change_objection_status(objection, form.new_status, current_user, note=form.note.data or "",
+                            at=user_clock().now)
     flash(f"Marked {form.new_status.label.lower()}.", "success")
     return redirect(url_for(".show", objection_id=objection.id))
 
@@ -163,7 +167,7 @@ def new():
         return _render_new(form, 400)
     objection = raise_objection(
         g.campaign, current_user, form.engagement, form.chosen_theme, form.statement.data,
-        at=_raised_at(form.raised_on.data),
+        at=_raised_at(form.raised_on.data, user_clock()),
     )
     flash("Objection raised.", "success")
     return redirect(url_for(".show", objection_id=objection.id))
@@ -174,11 +178,11 @@ def _render_new(form: NewObjectionForm, code: int = 200):
                            today_iso=today_local().isoformat()), code
 
 
-def _raised_at(day):
+def _raised_at(day, clock: Clock):
     """Now when raised today; otherwise noon of that day on the user's clock."""
-    if day == today_local():
-        return datetime.now(UTC)
-    return from_local(datetime.combine(day, time(12, 0)))
+    if day == clock.today:
+        return clock.now
+    return clock.from_local(datetime.combine(day, time(12, 0)))
 
 
 @bp.get("/playbook")
@@ -245,7 +249,7 @@ def new_theme():
 def retire(theme_id: int):
     """Stop offering a theme for new objections; those raised under it keep it."""
     theme = get_in_campaign(ObjectionTheme, theme_id)
-    return one_click(retire_theme, theme,
+    return one_click(partial(retire_theme, now=user_clock().now), theme,
                      f"Retired “{theme.name}”: it is no longer offered for new objections. "
                      "The objections raised under it keep it.",
                      url_for(".playbook", _anchor="retired"))

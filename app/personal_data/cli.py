@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from app.auth.operations import find_user
 from app.extensions import db
-from app.formatting import in_zone
+from app.formatting import in_zone, user_clock
 from app.models import Campaign, Engagement, User
 from app.pdf import PdfError
 from app.personal_data.jobs import render_record_pdf
@@ -61,7 +61,7 @@ def export_command(email: str, slug: str, output: Path, by_email: str | None) ->
     """Write everything held about the person with EMAIL in the campaign (audited)."""
     engagement = _find(slug, email)
     user = _user(by_email)
-    record = person_record(engagement)
+    record = person_record(engagement, user_clock().now)
     export_format = "pdf" if output.suffix.lower() == ".pdf" else "json"
     if export_format == "pdf":
         with in_zone(getattr(user, "timezone", None)):
@@ -107,7 +107,7 @@ def erase_command(email: str, slug: str, yes: bool, by_email: str | None) -> Non
     if not yes:
         db.session.rollback()
         raise click.ClickException(f"Not erased: add --yes to erase. It would do this: {summary}")
-    erase_person(engagement, user)
+    erase_person(engagement, user, now=user_clock().now)
     db.session.commit()
     click.echo(f"Erased: {summary}")
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from app.extensions import db
-from app.formatting import format_date, format_datetime
+from app.formatting import format_date, format_datetime, user_clock
 from app.jobs.runner import Done, Refused
 from app.models import Campaign, User
 from app.pdf import PdfError, render_pdf
@@ -36,7 +36,7 @@ def export_pdf(job, step) -> Done:
         raise Refused("That person is no longer in this campaign.")
     step(0, None, "Gathering their records and laying out the pages")
     try:
-        body = render_record_pdf(person_record(engagement), campaign)
+        body = render_record_pdf(person_record(engagement, user_clock().now), campaign)
     except PdfError as error:
         raise PdfError(f"{error} {JSON_INSTEAD}") from error
     record_export(engagement, db.session.get(User, job.user_id), "pdf")

@@ -12,7 +12,7 @@ what would change without changing anything (the confirmation page lists it);
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Text, cast
 
@@ -289,12 +289,11 @@ def plan_erasure(engagement: Engagement) -> ErasurePlan:
     return plan
 
 
-def erase_person(engagement: Engagement, author) -> ErasurePlan:
-    """Erase the person's details from the engagement's campaign, keep the numbers, archive
-    the engagement and audit the erasure (which records no erased value)."""
+def erase_person(engagement: Engagement, author, *, now: datetime) -> ErasurePlan:
+    """Erase the person's details from the engagement's campaign at `now`, keep the numbers,
+    archive the engagement and audit the erasure (which records no erased value)."""
     plan = plan_erasure(engagement)
     person = engagement.stakeholder
-    now = datetime.now(UTC)
     for changes in plan.changes.values():
         for change in changes:
             for key, value in change.values.items():
@@ -309,7 +308,7 @@ def erase_person(engagement: Engagement, author) -> ErasurePlan:
     person.name, person.email, person.title = plan.name, plan.email, ""
     db.session.flush()
 
-    archive_engagement(engagement, author)
+    archive_engagement(engagement, author, now=now)
     changes = audit.apply_changes(engagement, {"erased_at": now})
     changes["erased"] = [None, "name, email, title, objection statements and mentions"]
     for kind, records in sorted(plan.changes.items()):

@@ -6,7 +6,7 @@ person's conversations are one more), so the cost follows the person's history, 
 campaign's size.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -74,8 +74,9 @@ def briefing_ids_naming(engagement: Engagement, objection_ids=()) -> list[int]:
     return sorted(attended)
 
 
-def person_record(engagement: Engagement) -> dict:
-    """Everything held about the person in the engagement's campaign, as plain data."""
+def person_record(engagement: Engagement, now: datetime) -> dict:
+    """Everything held about the person in the engagement's campaign, as plain data
+    generated at `now`."""
     person = engagement.stakeholder
     campaign = engagement.campaign
     manager = person.reports_to
@@ -156,7 +157,7 @@ def person_record(engagement: Engagement) -> dict:
 
     return {
         "format": EXPORT_FORMAT,
-        "generated_at": datetime.now(UTC).isoformat(),
+        "generated_at": now.isoformat(),
         "campaign": {"slug": campaign.slug, "name": campaign.name},
         "person": {
             "id": person.id,

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_login import current_user
 
 from app.access import campaign_blueprint, requires
+from app.formatting import user_clock
 from app.jobs import views as jobs
 from app.models import Engagement, Role
 from app.personal_data.forms import EraseForm
@@ -41,7 +42,8 @@ def _download(body: bytes, mimetype: str, engagement: Engagement, extension: str
 def export_json(stakeholder_id: int):
     """Everything held about the person in this campaign, as JSON."""
     engagement = _engagement_or_404(stakeholder_id)
-    body = json.dumps(person_record(engagement), indent=2, ensure_ascii=False).encode()
+    record = person_record(engagement, user_clock().now)
+    body = json.dumps(record, indent=2, ensure_ascii=False).encode()
     record_export(engagement, current_user, "json")
     return _download(body, "application/json", engagement, "json")
 
@@ -71,7 +73,7 @@ def erase(stakeholder_id: int):
                                form=EraseForm(), refusal=str(error)), 409
     form = EraseForm()
     if form.validate_on_submit():
-        erase_person(engagement, current_user)
+        erase_person(engagement, current_user, now=user_clock().now)
         flash(f"Erased. The person is now “{plan.name}”: their details are gone and the "
               "campaign's figures are unchanged.", "success")
         return redirect(show)

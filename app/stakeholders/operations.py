@@ -195,7 +195,7 @@ def change_stance(
     to_stance: Stance,
     author,
     *,
-    at: datetime | None = None,
+    at: datetime,
     reason: str = "",
     conversation=None,
     standing: Standing | None = None,
@@ -208,7 +208,6 @@ def change_stance(
     `from_stance` is the `to_stance` of the move before it. Returns None when the stance
     did not change. A caller that already holds the person's `standing` at `at` passes it.
     """
-    at = at or datetime.now(UTC)
     if standing is None:
         standing = standings([engagement.id], at)[engagement.id]
     before, current = standing.at_moment, standing.since or to_stance
@@ -277,24 +276,28 @@ def relink_stance_history(engagements, author) -> None:
         previous = move
 
 
-def update_engagement(engagement: Engagement, author, values: dict, *, reason: str = "") -> dict:
-    """Edit target, interest, owner and, through change_stance, the stance."""
+def update_engagement(engagement: Engagement, author, values: dict, *, now: datetime,
+                      reason: str = "") -> dict:
+    """Edit target, interest, owner and, through change_stance, the stance (moved at
+    `now`)."""
     values = dict(values)
     stance = values.pop("stance", None)
     changes = audit.apply_changes(engagement, values)
     audit.record(engagement, "update", changes, user=author,
                  stakeholder_id=engagement.stakeholder_id)
     if stance is not None and stance is not engagement.stance:
-        change_stance(engagement, stance, author, reason=reason or "Edited on the stakeholder form")
+        change_stance(engagement, stance, author, at=now,
+                      reason=reason or "Edited on the stakeholder form")
     return changes
 
 
-def archive_engagement(engagement: Engagement, author) -> None:
-    """Archive instead of delete, in this campaign only: the person drops out of its lists,
-    pickers and figures; their history stays, and their other campaigns keep them."""
+def archive_engagement(engagement: Engagement, author, *, now: datetime) -> None:
+    """Archive (from `now`) instead of delete, in this campaign only: the person drops out
+    of its lists, pickers and figures; their history stays, and their other campaigns keep
+    them."""
     if engagement.archived_at is not None:
         return
-    audit.change(engagement, {"archived_at": datetime.now(UTC)}, user=author, action="archive",
+    audit.change(engagement, {"archived_at": now}, user=author, action="archive",
                  stakeholder_id=engagement.stakeholder_id)
 
 

@@ -7,11 +7,13 @@ one's does.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app.case_studies.library import current_library
+from app.clock import show_date, show_datetime
 from app.extensions import db
 from app.inputs import is_record_id
 from app.models import (
@@ -90,8 +92,9 @@ class ListFilters:
         )
 
 
-def engagement_query(campaign: Campaign, filters: ListFilters):
-    """SELECT of this campaign's engagements (with their person) matching `filters`, sorted."""
+def engagement_query(campaign: Campaign, filters: ListFilters, now: datetime):
+    """SELECT of this campaign's engagements (with their person) matching `filters`, sorted;
+    "quiet for N days" counts back from `now`."""
     query = (
         db.select(Engagement)
         .join(Engagement.stakeholder)
@@ -119,7 +122,7 @@ def engagement_query(campaign: Campaign, filters: ListFilters):
     elif filters.owner_id is not None:
         query = query.where(Engagement.owner_id == filters.owner_id)
     if filters.not_contacted is not None:
-        cutoff = datetime.now(UTC) - timedelta(days=filters.not_contacted)
+        cutoff = now - timedelta(days=filters.not_contacted)
         query = query.where(
             db.or_(Engagement.last_contact_at.is_(None), Engagement.last_contact_at < cutoff)
         )
@@ -161,20 +164,21 @@ class EngagementPage(SelectPagination):
         )
 
 
-def list_page(campaign: Campaign, filters: ListFilters, page: int, per_page: int):
+def list_page(campaign: Campaign, filters: ListFilters, now: datetime, page: int,
+              per_page: int):
     """One page of the list: one SELECT for the rows (person and owner joined in), one COUNT."""
     return EngagementPage(
-        select=engagement_query(campaign, filters), session=db.session(), page=page,
+        select=engagement_query(campaign, filters, now), session=db.session(), page=page,
         per_page=per_page, max_per_page=per_page, error_out=False,
     )
 
 
-def export_rows(campaign: Campaign, filters: ListFilters):
+def export_rows(campaign: Campaign, filters: ListFilters, now: datetime):
     """Every row matching `filters`, with manager email and owner, read in batches."""
     manager = aliased(Stakeholder)
     owner = aliased(User)
     query = (
-        engagement_query(campaign, filters)
+        engagement_query(campaign, filters, now)
         .options(contains_eager(Engagement.stakeholder))
         .outerjoin(manager, Stakeholder.reports_to_id == manager.id)
         .outerjoin(owner, Engagement.owner_id == owner.id)
@@ -488,15 +492,14 @@ class AuditRow:
     changes: list[tuple[str, str, str]]
 
 
-def audit_rows(trail: list[AuditEvent], campaign: Campaign) -> list[AuditRow]:
+def audit_rows(trail: list[AuditEvent], campaign: Campaign, zone: ZoneInfo) -> list[AuditRow]:
     """Audit events made readable: ids become names, enum names labels, ISO times local.
 
     Three lookups (users, people, themes) whatever the length of the trail. Only people
     and themes of `campaign` are named: an id from before people belonged to campaigns
-    may point at another campaign's record, which shows as a number.
+    may point at another campaign's record, which shows as a number. Times are shown in
+    `zone`.
     """
-    from app.formatting import format_date, format_datetime
-
     wanted: dict[str, set[int]] = {"users": set(), "people": set(), "themes": set()}
     for event in trail:
         for field_name, values in (event.changes or {}).items():
@@ -540,9 +543,9 @@ def audit_rows(trail: list[AuditEvent], campaign: Campaign) -> list[AuditRow]:
                 pass
             else:
                 if len(value) == 10:
-                    return format_date(moment.date())
+                    return show_date(moment.date(), zone)
                 if moment.tzinfo is not None:
-                    return format_datetime(moment)
+                    return show_datetime(moment, zone)
         text = str(value)
         return text if len(text) <= 160 else text[:157] + "…"
 

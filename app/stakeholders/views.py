@@ -1,6 +1,8 @@
 """Stakeholder pages: the list with filters, a person's page, the add/edit form, CSV in and out."""
 
 
+from functools import partial
+
 from flask import (
     abort,
     current_app,
@@ -18,7 +20,7 @@ from app.access import campaign_blueprint, has_role, requires
 from app.actions import one_click
 from app.csvio import csv_download
 from app.errors import refuse
-from app.formatting import today_local
+from app.formatting import today_local, user_clock, user_zone
 from app.jobs import views as jobs
 from app.models import Engagement, Role
 from app.stakeholders import queries
@@ -65,7 +67,8 @@ def index():
     filter_form = _filters()
     filters = filter_form.filters()
     page = request.args.get("page", 1, type=int)
-    pagination = queries.list_page(g.campaign, filters, page, current_app.config["PER_PAGE"])
+    pagination = queries.list_page(g.campaign, filters, user_clock().now, page,
+                                   current_app.config["PER_PAGE"])
     return render_template(
         "stakeholders/index.html",
         filters=filters,
@@ -79,9 +82,10 @@ def export():
     """The list as CSV with the current filters, every row, streamed (importable again)."""
     filters = _filters().filters()
     campaign = g.campaign
+    now = user_clock().now
 
     def rows():
-        for engagement, manager_email, owner_email in queries.export_rows(campaign, filters):
+        for engagement, manager_email, owner_email in queries.export_rows(campaign, filters, now):
             person = engagement.stakeholder
             # Names, not labels, and full timestamps: the file can be imported again.
             yield (person.name, person.email, person.title, person.department,
@@ -175,7 +179,7 @@ def edit(stakeholder_id: int):
         try:
             update_stakeholder(person, current_user, form.person_values())
             update_engagement(engagement, current_user, form.engagement_values(),
-                              reason=form.stance_reason.data or "")
+                              now=user_clock().now, reason=form.stance_reason.data or "")
         except StakeholderError as error:
             refuse(form, error, fallback="name")
         else:
@@ -190,7 +194,7 @@ def archive(stakeholder_id: int):
     """Archive instead of delete, in this campaign: the person leaves its lists and pickers,
     their history stays."""
     engagement = _engagement_or_404(stakeholder_id)
-    return one_click(archive_engagement, engagement,
+    return one_click(partial(archive_engagement, now=user_clock().now), engagement,
                      f"Archived {engagement.stakeholder.name} in this campaign. Their page and "
                      "history remain.", url_for(".show", stakeholder_id=stakeholder_id))
 
@@ -230,7 +234,8 @@ def show(stakeholder_id: int):
         trail, trail_truncated = queries.audit_trail(
             engagement, queries.FULL_HISTORY_LIMIT if full else queries.AUDIT_LIMIT
         )
-        context.update(trail=queries.audit_rows(trail, g.campaign), trail_truncated=trail_truncated)
+        context.update(trail=queries.audit_rows(trail, g.campaign, user_zone()),
+                       trail_truncated=trail_truncated)
     return render_template("stakeholders/show.html", **context)
 
 

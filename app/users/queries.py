@@ -3,11 +3,13 @@ audit trail. A constant number of statements per page, whatever the number of us
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.operations import NO_PASSWORD
+from app.clock import show_datetime
 from app.extensions import db
 from app.models import AccountToken, AuditEvent, Campaign, Membership, Role, User, UserSession
 from app.models.base import utcnow
@@ -100,10 +102,9 @@ class Trail:
     truncated: bool
 
 
-def audit_trail(user: User, limit: int = AUDIT_LIMIT) -> Trail:
-    """What was done to this account, newest first: who, when, what, old → new."""
-    from app.formatting import format_datetime
-
+def audit_trail(user: User, zone: ZoneInfo, limit: int = AUDIT_LIMIT) -> Trail:
+    """What was done to this account, newest first: who, when, what, old → new (times in
+    `zone`)."""
     events = db.session.scalars(
         db.select(AuditEvent)
         .where(AuditEvent.entity_type == User.__tablename__, AuditEvent.entity_id == user.id)
@@ -119,7 +120,7 @@ def audit_trail(user: User, limit: int = AUDIT_LIMIT) -> Trail:
             member = Role.parse(value)
             return member.label if member else str(value)
         if field == "expires_at":
-            return format_datetime(datetime.fromisoformat(value))
+            return show_datetime(datetime.fromisoformat(value), zone)
         return str(value)
 
     rows = [

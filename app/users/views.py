@@ -21,6 +21,7 @@ from app.auth.sessions import current_session, end_session, start_session
 from app.campaigns.operations import CampaignError
 from app.errors import refuse
 from app.extensions import db
+from app.formatting import user_zone
 from app.models import Role, TokenPurpose, User
 from app.users import operations, queries
 from app.users.forms import STATUS_CHOICES, ActionForm, InviteForm, RoleForm, SetPasswordForm
@@ -109,7 +110,7 @@ def _show(user: User, error: str | None = None, status: int = 200):
     return render_template(
         "users/show.html", user=user, status_name=operations.status(user),
         sessions=queries.live_session_count(user), memberships=queries.memberships(user),
-        link=queries.pending_link(user), trail=queries.audit_trail(user),
+        link=queries.pending_link(user), trail=queries.audit_trail(user, user_zone()),
         role_form=role_form, error=error,
     ), status
 

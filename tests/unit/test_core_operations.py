@@ -78,7 +78,7 @@ def test_objections_and_follow_ups_come_with_the_conversation(campaign, users):
                                   datetime.now(UTC).date() + timedelta(days=3),
                                   owner_id=users["champion"].id, engagement=ann)],
     )
-    talk = log_conversation(campaign, users["champion"], data)
+    talk = log_conversation(campaign, users["champion"], data, datetime.now(UTC))
     db.session.commit()
     assert talk.objections[0].status is ObjectionStatus.open
     assert talk.follow_ups[0].engagement is ann

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, literal, or_
 
+from app.clock import Clock
 from app.dashboard.metrics.base import at_midnight, day_number, whole
 from app.dashboard.metrics.filters import Filters
 from app.extensions import db
@@ -22,6 +23,11 @@ class Scope:
     filters: Filters
     now: datetime
     today: date
+
+    @classmethod
+    def on(cls, campaign: Campaign, filters: Filters, clock: Clock) -> Scope:
+        """The scope at `clock`'s now, with its zone's today (the viewer's)."""
+        return cls(campaign, filters, clock.now, clock.today)
 
     @property
     def as_of(self) -> datetime:
