@@ -250,15 +250,17 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
-    """The task queue, and each feature's job handlers (a `jobs` module's `handlers`, and
-    `undoers` for kinds that commit as they go)."""
-    from app.jobs import queue, runner
+    """The task queue, and each feature's job handlers (a `jobs` module's `handlers`,
+    `undoers` for kinds that commit as they go, and the CSV `exports` it offers)."""
+    from app.jobs import exports, queue, runner
 
-    handlers, undoers = {}, {}
+    handlers, undoers, tables = dict(exports.handlers), {}, {}
     for module in _feature_modules("jobs"):
         handlers.update(module.handlers)
         undoers.update(getattr(module, "undoers", {}))
+        tables.update(getattr(module, "exports", {}))
     app.extensions["job_handlers"] = handlers
+    app.extensions["csv_exports"] = tables
     app.extensions["job_undoers"] = undoers
     queue.init_app(app, runner.run, runner.reap)
 

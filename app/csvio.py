@@ -1,9 +1,10 @@
 """CSV downloads: every table Groundswell hands out as CSV goes through here, so no cell
-runs as a spreadsheet formula and big tables stream instead of building in memory."""
+runs as a spreadsheet formula. Big tables are made by an export job (csv_bytes), never
+in a request."""
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from enum import Enum
 
@@ -32,6 +33,25 @@ def safe_cell(value):
     return value
 
 
+def _chunks(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
+    """The CSV text in chunks: the header, then each row with every cell made safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+        if buffer.tell() > CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def csv_bytes(header: Iterable, rows: Iterable[Iterable]) -> bytes:
+    """The whole CSV as UTF-8 bytes, for a job to store (same cells as csv_download)."""
+    return "".join(_chunks(header, rows)).encode("utf-8")
+
+
 def csv_download(filename: str, header: Iterable,
                  rows: Callable[[], Iterable[Iterable]]) -> Response:
     """A streamed CSV attachment: the header, then each row with every cell made safe.
@@ -42,16 +62,7 @@ def csv_download(filename: str, header: Iterable,
     """
 
     def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for row in rows():
-            writer.writerow([safe_cell(value) for value in row])
-            if buffer.tell() > CHUNK:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+        yield from _chunks(header, rows())
 
     return Response(
         stream_with_context(generate()),

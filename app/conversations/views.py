@@ -1,7 +1,6 @@
 """Conversations: log one in under a minute, read it back, correct it, list them."""
 
 from datetime import UTC, datetime
-from functools import partial
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -19,18 +18,16 @@ from app.conversations.operations import (
     update_conversation,
 )
 from app.conversations.queries import (
-    EXPORT_COLUMNS,
     case_studies_used,
     conversation_detail,
     conversation_list,
-    export_rows,
     messages_used,
 )
-from app.csvio import csv_download
 from app.errors import refuse
 from app.followups.queries import campaign_members
 from app.formatting import to_local, user_clock
 from app.inputs import record_id
+from app.jobs import views as jobs
 from app.models import Role
 
 bp = campaign_blueprint("conversations", __name__, "/conversations")
@@ -65,12 +62,10 @@ def index():
     )
 
 
-@bp.get("/export.csv")
+@bp.post("/export.csv")
 def export():
-    """The conversation log as CSV, with the list's filters: every matching conversation."""
-    filters = _filters().filters()
-    return csv_download(f"{g.campaign.slug}-conversations.csv", EXPORT_COLUMNS,
-                        partial(export_rows, g.campaign, filters, user_clock()))
+    """Ask for the conversation log as CSV with the list's filters (a job writes it)."""
+    return jobs.start_export("conversations")
 
 
 @bp.route("/new", methods=["GET", "POST"])

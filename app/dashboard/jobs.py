@@ -4,6 +4,7 @@ request."""
 from datetime import UTC, date, datetime
 
 from app.dashboard import metrics, summary
+from app.dashboard.forms import DashboardFilterForm
 from app.dashboard.metrics import Filters, Scope
 from app.extensions import db
 from app.jobs.runner import Done, Refused
@@ -43,4 +44,19 @@ def make_report(job, step) -> Done:
                 result_name=name, result_type="application/pdf")
 
 
+def _table(name: str):
+    """The export of the dashboard table `name`, with the same filters as the page."""
+    title, builder = summary.CSV_TABLES[name]
+
+    def table(campaign: Campaign, asker, args, clock):
+        form = DashboardFilterForm(args, campaign=campaign,
+                                   departments=metrics.departments(campaign))
+        return builder(Scope.on(campaign, form.filters(), clock))
+
+    table.__doc__ = f"{title}: the dashboard table as CSV."
+    return table
+
+
 handlers = {"report": make_report}
+#: "dashboard:levels" and so on: the dashboard's "objections" table is not the register's.
+exports = {f"dashboard:{name}": _table(name) for name in summary.CSV_TABLES}

@@ -8,7 +8,6 @@ answers 404 to everyone else.
 from flask import abort, g, render_template, request
 
 from app.access import campaign_blueprint
-from app.csvio import csv_download
 from app.dashboard import metrics, summary
 from app.dashboard.forms import DashboardFilterForm
 from app.dashboard.metrics import Scope
@@ -45,15 +44,13 @@ def index():
     )
 
 
-@bp.get("/<table>.csv")
+@bp.post("/<table>.csv")
 def export(table: str):
-    """One dashboard table as CSV, with the same filters as the page."""
+    """Ask for one dashboard table as CSV, with the same filters as the page (a job
+    writes it)."""
     if table not in summary.CSV_TABLES:
         abort(404)
-    scope, _ = current_scope()
-    title, builder = summary.CSV_TABLES[table]
-    header, rows = builder(scope)
-    return csv_download(f"{g.campaign.slug}-{table}.csv", header, lambda: rows)
+    return jobs.start_export(f"dashboard:{table}")
 
 
 @report_bp.post("/report.pdf")

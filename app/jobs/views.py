@@ -5,7 +5,17 @@ A job that made a record (a briefing) sends the person on to it; one that made a
 offers it for download; a refused import shows its per-row report.
 """
 
-from flask import Response, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from app.access import campaign_blueprint
@@ -20,6 +30,7 @@ TITLES = {
     "briefing": "Briefing",
     "case_study": "Case study PDF",
     "import": "Stakeholder import",
+    "export": "CSV export",
 }
 
 #: Where each kind of job's page leads back to.
@@ -28,6 +39,12 @@ BACK = {
     "briefing": ("briefings.index", "Briefings"),
     "case_study": ("case_studies.index", "Case studies"),
     "import": ("stakeholders.index", "Stakeholders"),
+}
+#: Where each CSV export's page leads back to (the dashboard's tables: the dashboard).
+EXPORT_BACK = {
+    "stakeholders": ("stakeholders.index", "Stakeholders"),
+    "conversations": ("conversations.index", "Conversations"),
+    "objections": ("objections.index", "Objections"),
 }
 
 REFRESH_SECONDS = 2
@@ -47,6 +64,18 @@ def start(kind: str, params: dict, *, payload: bytes | None = None,
     return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
+def start_export(name: str):
+    """Ask for the CSV export `name` with the filters in the query string, as the list had
+    them, and go to the job's page."""
+    return start("export", {"export": name, "args": request.args.to_dict(flat=False)})
+
+
+def _back(job):
+    if job.kind == "export":
+        return EXPORT_BACK.get(job.params.get("export"), ("dashboard.index", "Dashboard"))
+    return BACK.get(job.kind)
+
+
 def _own(job_id: int, *, with_result: bool = False):
     job = queries.own_job(g.campaign, current_user, job_id, with_result=with_result)
     if job is None:
@@ -62,7 +91,7 @@ def show(job_id: int):
         flash(job.message, "warning" if job.outcome.get("over_budget") else "success")
         return redirect(url_for(follow["endpoint"], **follow.get("args", {})), 303)
     return render_template("jobs/show.html", job=job, title=TITLES.get(job.kind, "Job"),
-                           back=BACK.get(job.kind),
+                           back=_back(job),
                            refresh=None if job.over else REFRESH_SECONDS)
 
 

@@ -10,9 +10,9 @@ from app import markdown
 from app.access import campaign_blueprint, get_in_campaign, has_role, requires
 from app.actions import one_click
 from app.clock import Clock
-from app.csvio import csv_download
 from app.formatting import today_local, user_clock
 from app.inputs import record_id
+from app.jobs import views as jobs
 from app.models import Engagement, Level, Objection, ObjectionStatus, ObjectionTheme, Role
 from app.objections import queries
 from app.objections.forms import (
@@ -103,12 +103,10 @@ def _render_show(objection: Objection, status_form=None, edit_form=None, code: i
     )
 
 
-@bp.get("/export.csv")
+@bp.post("/export.csv")
 def export():
-    """The register as CSV, with its filters: every matching objection."""
-    filters = RegisterFilterForm(request.args, themes=queries.campaign_themes(g.campaign)).filters()
-    return csv_download(f"{g.campaign.slug}-objections.csv", queries.EXPORT_COLUMNS,
-                        partial(queries.export_rows, g.campaign, filters, user_clock()))
+    """Ask for the register as CSV with its filters (a job writes it)."""
+    return jobs.start_export("objections")
 
 
 @bp.get("/<int:objection_id>")

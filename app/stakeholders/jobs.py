@@ -30,7 +30,15 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.jobs.runner import Done, Refused
 from app.models import Campaign, Job, User
-from app.stakeholders.operations import ImportProblem, import_people, read_import, remove_imported
+from app.stakeholders import queries
+from app.stakeholders.forms import StakeholderFilterForm
+from app.stakeholders.operations import (
+    IMPORT_COLUMNS,
+    ImportProblem,
+    import_people,
+    read_import,
+    remove_imported,
+)
 
 #: Problems kept on a refused import's page (the count says how many more there were).
 REPORT_LIMIT = 200
@@ -86,5 +94,31 @@ def undo(job: Job) -> None:
     job.outcome = {key: value for key, value in (job.outcome or {}).items() if key != "saved"}
 
 
+#: The export's columns: the import's first, so the file can be imported again.
+EXPORT_COLUMNS = (*IMPORT_COLUMNS, "owner_email", "last_contact_at", "archived")
+
+
+def stakeholder_table(campaign: Campaign, asker: User | None, args, clock):
+    """The list as CSV with the list's filters, every row (importable again)."""
+    filters = StakeholderFilterForm(
+        args, user=asker, departments=queries.departments(campaign),
+        owners=queries.owners(campaign),
+    ).filters()
+
+    def rows():
+        for engagement, manager_email, owner_email in queries.export_rows(campaign, filters,
+                                                                          clock.now):
+            person = engagement.stakeholder
+            # Names, not labels, and full timestamps: the file can be imported again.
+            yield (person.name, person.email, person.title, person.department,
+                   person.level.name, manager_email, person.influence, engagement.stance.name,
+                   engagement.target_stance.name, engagement.interest, owner_email,
+                   engagement.last_contact_at.isoformat() if engagement.last_contact_at else "",
+                   "yes" if engagement.archived_at else "")
+
+    return EXPORT_COLUMNS, rows()
+
+
 handlers = {"import": import_stakeholders}
 undoers = {"import": undo}
+exports = {"stakeholders": stakeholder_table}

@@ -18,7 +18,6 @@ from flask_login import current_user
 
 from app.access import campaign_blueprint, has_role, requires
 from app.actions import one_click
-from app.csvio import csv_download
 from app.errors import refuse
 from app.formatting import today_local, user_clock, user_zone
 from app.jobs import views as jobs
@@ -43,7 +42,6 @@ bp = campaign_blueprint("stakeholders", __name__, "/stakeholders")
 #: largest request, is a little more).
 MAX_IMPORT_MB = 4
 MAX_IMPORT_BYTES = MAX_IMPORT_MB * 1024 * 1024
-EXPORT_COLUMNS = (*IMPORT_COLUMNS, "owner_email", "last_contact_at", "archived")
 
 
 def _filters() -> StakeholderFilterForm:
@@ -77,24 +75,10 @@ def index():
     )
 
 
-@bp.get("/export.csv")
+@bp.post("/export.csv")
 def export():
-    """The list as CSV with the current filters, every row, streamed (importable again)."""
-    filters = _filters().filters()
-    campaign = g.campaign
-    now = user_clock().now
-
-    def rows():
-        for engagement, manager_email, owner_email in queries.export_rows(campaign, filters, now):
-            person = engagement.stakeholder
-            # Names, not labels, and full timestamps: the file can be imported again.
-            yield (person.name, person.email, person.title, person.department,
-                   person.level.name, manager_email, person.influence, engagement.stance.name,
-                   engagement.target_stance.name, engagement.interest, owner_email,
-                   engagement.last_contact_at.isoformat() if engagement.last_contact_at else "",
-                   "yes" if engagement.archived_at else "")
-
-    return csv_download(f"{campaign.slug}-stakeholders.csv", EXPORT_COLUMNS, rows)
+    """Ask for the list as CSV with the current filters (a job writes it)."""
+    return jobs.start_export("stakeholders")
 
 
 @bp.route("/import", methods=["GET", "POST"])
