@@ -226,24 +226,24 @@ def post_job(client, url, data=None, **kwargs):
     return client.get(asked.headers["Location"], follow_redirects=True)
 
 
-@pytest.fixture
-def through_job(run_jobs):
-    """through_job(client, url, data=None, query_string=None) POSTs to `url`, expects to be
-    sent to a job's page (303), runs the job as a worker would, and returns a JobRun with
-    the job's page afterwards (followed on to a record when the job made one) and the file
-    it offers (None when it offers none)."""
+def through_job(client, url, data=None, query_string=None) -> JobRun:
+    """POST `url`, expect to be sent to a job's page (303), run the job as a worker would,
+    and return a JobRun with the job's page afterwards (followed on to a record when the
+    job made one) and the file it offers (None when it offers none)."""
+    asked = client.post(url, data=data or {}, query_string=query_string)
+    assert asked.status_code == 303, (asked.status_code, asked.get_data(as_text=True)[:800])
+    location = asked.headers["Location"]
+    assert "/jobs/" in location, location
+    assert client.application.extensions["jobs"].run_pending() >= 0
+    page = client.get(location, follow_redirects=True)
+    link = re.search(r'href="([^"]+/jobs/\d+/download)"', page.get_data(as_text=True))
+    return JobRun(page, client.get(link.group(1)) if link else None)
 
-    def go(client, url, data=None, query_string=None) -> JobRun:
-        asked = client.post(url, data=data or {}, query_string=query_string)
-        assert asked.status_code == 303, (asked.status_code, asked.get_data(as_text=True)[:800])
-        location = asked.headers["Location"]
-        assert "/jobs/" in location, location
-        assert run_jobs() >= 0
-        page = client.get(location, follow_redirects=True)
-        link = re.search(r'href="([^"]+/jobs/\d+/download)"', page.get_data(as_text=True))
-        return JobRun(page, client.get(link.group(1)) if link else None)
 
-    return go
+@pytest.fixture(name="through_job")
+def through_job_fixture():
+    """through_job(client, url, data=None, query_string=None), as a fixture."""
+    return through_job
 
 
 @pytest.fixture

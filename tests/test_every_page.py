@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import pytest
 
 from app.briefings.builder import build_briefing  # noqa: F401  (the briefing feature is loaded)
-from app.dashboard import summary
 from app.demo.operations import demo_campaign, load_demo
 from app.extensions import db
 from app.formatting import user_clock
@@ -84,10 +83,6 @@ def _urls(app, campaign):
                                link_purposes[rule.endpoint], None)
             db.session.commit()
             yield rule.endpoint, rule.build({"token": token})[1]
-            continue
-        if rule.endpoint == "dashboard.export":
-            for table in summary.CSV_TABLES:
-                yield rule.endpoint, rule.build({"slug": campaign.slug, "table": table})[1]
             continue
         arguments = {name: values.get(name) for name in rule.arguments}
         if any(value is None for value in arguments.values()):

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.formatting import to_local
 from app.models import AuditEvent, Stance, StanceChange
 from app.stakeholders.operations import change_stance
+from tests.conftest import through_job
 from tests.factories import conversation, person
 
 
@@ -39,7 +40,7 @@ def page_moves(html: str) -> list[tuple[str, str]]:
 
 def dashboard_moves(client, campaign) -> tuple[int, int]:
     """(toward, away) summed over the dashboard's movement table, as its CSV gives it."""
-    response = client.get(f"/campaigns/{campaign.slug}/dashboard/movement.csv")
+    response = through_job(client, f"/campaigns/{campaign.slug}/dashboard/movement.csv").file
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     return (sum(int(row["Moves toward support"]) for row in rows),
