@@ -85,3 +85,23 @@ def test_every_export_is_a_job_never_a_request(as_viewer, campaign, users, throu
         assert text in run.file.get_data(as_text=True), path
         assert f'filename="{campaign.slug}-{name}.csv"' in run.file.headers[
             "Content-Disposition"], path
+
+
+def test_an_export_nobody_offers_is_refused_by_name(campaign, users):
+    from app.jobs import operations, runner
+    from app.models import Job, JobStatus
+
+    job = operations.ask("export", campaign, users["viewer"], {"export": "secrets", "args": {}})
+    runner.run(job.id)
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert job.status is JobStatus.failed
+    assert job.message == "There is no CSV export called 'secrets'."
+
+
+def test_the_export_page_leads_back_to_its_list(as_viewer, campaign, through_job):
+    base = f"/campaigns/{campaign.slug}"
+    page = through_job(as_viewer, f"{base}/conversations/export.csv").page.get_data(as_text=True)
+    assert f'href="{base}/conversations/"' in page
+    page = through_job(as_viewer, f"{base}/dashboard/levels.csv").page.get_data(as_text=True)
+    assert f'href="{base}/dashboard/"' in page
