@@ -4,11 +4,9 @@ in a request."""
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from enum import Enum
-
-from flask import Response, stream_with_context
 
 #: A spreadsheet runs a cell starting with one of these as a formula. Tab and carriage
 #: return count too (OWASP): a spreadsheet drops them and reads the formula after them.
@@ -48,24 +46,5 @@ def _chunks(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
 
 
 def csv_bytes(header: Iterable, rows: Iterable[Iterable]) -> bytes:
-    """The whole CSV as UTF-8 bytes, for a job to store (same cells as csv_download)."""
+    """The whole CSV as UTF-8 bytes, for an export job to store."""
     return "".join(_chunks(header, rows)).encode("utf-8")
-
-
-def csv_download(filename: str, header: Iterable,
-                 rows: Callable[[], Iterable[Iterable]]) -> Response:
-    """A streamed CSV attachment: the header, then each row with every cell made safe.
-
-    `rows()` is called while the response streams, after the view has returned and its
-    database session has been closed: it must run its own queries then (a generator
-    function does), never hand over a result the view already started reading.
-    """
-
-    def generate():
-        yield from _chunks(header, rows())
-
-    return Response(
-        stream_with_context(generate()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
