@@ -5,10 +5,9 @@ from datetime import date
 
 from app.briefings import operations
 from app.briefings.builder import BriefingDraft, build_briefing, load_attendees
-from app.extensions import db
 from app.formatting import today_local, user_clock
 from app.jobs.runner import Done, Refused
-from app.models import Campaign, Level, User
+from app.models import Campaign, Level
 from app.pdf import render_pdf
 
 
@@ -68,14 +67,10 @@ def draft_from(campaign: Campaign, params: dict) -> BriefingDraft:
 
 
 def generate(job, step) -> Done:
-    campaign = db.session.get(Campaign, job.campaign_id)
-    if campaign is None:
-        raise Refused("The campaign this briefing was for no longer exists.")
-    draft = draft_from(campaign, job.params)
+    draft = draft_from(job.campaign, job.params)
     step(0, None, "Laying out the pages")
     pdf = render_within_budget(draft)
-    author = db.session.get(User, job.user_id) if job.user_id else None
-    briefing = operations.generate_briefing(draft, author, pdf, user_clock())
+    briefing = operations.generate_briefing(draft, job.user, pdf, user_clock())
     fitted = [item.title for item in draft.items if item.fitted]
     message = f"Briefing generated: {draft.budget_status}."
     if fitted:

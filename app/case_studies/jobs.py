@@ -3,9 +3,8 @@
 import hashlib
 
 from app.case_studies.library import current_library
-from app.extensions import db
 from app.jobs.runner import Done, Refused
-from app.models import Campaign, Level
+from app.models import Level
 from app.objections.queries import theme_names
 from app.pdf import render_pdf
 
@@ -17,9 +16,9 @@ def cache_key(study, level: Level, themes: dict[str, str]) -> str:
 
 
 def make_case_study(job, step) -> Done:
-    campaign = db.session.get(Campaign, job.campaign_id)
+    campaign = job.campaign
     study = current_library().get(job.params["slug"])
-    if campaign is None or study is None:
+    if study is None:
         raise Refused("That case study is no longer in the library.")
     level = Level[job.params["level"]]
     step(0, None, "Laying out the page")

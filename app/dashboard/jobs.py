@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime
 from app.dashboard import metrics, summary
 from app.dashboard.forms import DashboardFilterForm
 from app.dashboard.metrics import Filters, Scope
-from app.extensions import db
-from app.jobs.runner import Done, Refused
+from app.jobs.runner import Done
 from app.models import Campaign
 from app.pdf import render_pdf
 
@@ -31,9 +30,7 @@ def report_filename(campaign: Campaign, day: date) -> str:
 
 def make_report(job, step) -> Done:
     """params: filters (as the dashboard's query string), today (the asker's date)."""
-    campaign = db.session.get(Campaign, job.campaign_id)
-    if campaign is None:
-        raise Refused("The campaign this report was for no longer exists.")
+    campaign = job.campaign
     today = date.fromisoformat(job.params["today"])
     scope = Scope(campaign, Filters.from_args(job.params.get("filters", {})),
                   datetime.now(UTC), today)

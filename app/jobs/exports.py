@@ -12,10 +12,8 @@ from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from app.csvio import csv_bytes
-from app.extensions import db
 from app.formatting import user_clock
 from app.jobs.runner import Done, Refused
-from app.models import Campaign, User
 
 
 def make_export(job, step) -> Done:
@@ -24,12 +22,7 @@ def make_export(job, step) -> Done:
     table = current_app.extensions["csv_exports"].get(name)
     if table is None:
         raise Refused(f"There is no CSV export called {name!r}.")
-    campaign = db.session.get(Campaign, job.campaign_id)
-    if campaign is None:
-        raise Refused("The campaign this export was for no longer exists.")
-    asker = db.session.get(User, job.user_id) if job.user_id else None
-    if asker is None:
-        raise Refused("The account that asked for this export no longer exists.")
+    campaign, asker = job.campaign, job.user
     step(0, None, "Writing the rows")
     header, rows = table(campaign, asker, MultiDict(job.params.get("args", {})), user_clock())
     data = csv_bytes(header, rows)

@@ -24,7 +24,7 @@ from app.errors import OperationError
 from app.extensions import db
 from app.formatting import in_zone
 from app.jobs import operations
-from app.models import Job, User
+from app.models import Job
 from app.pdf import PdfError
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,6 @@ def run(job_id: int) -> None:
     if job.attempts > 1:
         _undo(job)  # what the attempt that died with its worker had committed
         db.session.commit()
-    asker = db.session.get(User, job.user_id) if job.user_id else None
 
     def step(done: int, total: int | None = None, message: str | None = None) -> None:
         operations.progress(job, now(), done, total, message)
@@ -76,7 +75,7 @@ def run(job_id: int) -> None:
     try:
         if handler is None:
             raise Refused(f"This app cannot do jobs of the kind {job.kind!r}.")
-        with in_zone(getattr(asker, "timezone", None) or job.params.get("zone")):
+        with in_zone(getattr(job.user, "timezone", None)):
             done = handler(job, step)
     except (PdfError, OperationError) as error:
         db.session.rollback()

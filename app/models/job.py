@@ -9,7 +9,7 @@ job is never lost silently.
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, enum_column, utcnow
@@ -55,6 +55,11 @@ class Job(db.Model):
     #: Last sign of life from the worker doing it (set on start and on each progress step).
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    #: Deleting the campaign or the asker deletes their jobs (ON DELETE CASCADE), so a job a
+    #: worker finds always has both (the asker: unless a command asked).
+    campaign: Mapped["Campaign | None"] = relationship()  # noqa: F821
+    user: Mapped["User | None"] = relationship()  # noqa: F821
 
     @property
     def over(self) -> bool:

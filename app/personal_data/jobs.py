@@ -2,10 +2,8 @@
 
 from datetime import date, datetime
 
-from app.extensions import db
 from app.formatting import format_date, format_datetime, user_clock
 from app.jobs.runner import Done, Refused
-from app.models import Campaign, User
 from app.pdf import PdfError, render_pdf
 from app.personal_data.operations import record_export
 from app.personal_data.queries import find_person, person_record
@@ -30,16 +28,16 @@ def render_record_pdf(record: dict, campaign) -> bytes:
 
 def export_pdf(job, step) -> Done:
     """params: stakeholder_id. The export is audited when the document is made."""
-    campaign = db.session.get(Campaign, job.campaign_id)
+    campaign = job.campaign
     engagement = find_person(campaign, stakeholder_id=job.params["stakeholder_id"])
-    if campaign is None or engagement is None:
+    if engagement is None:
         raise Refused("That person is no longer in this campaign.")
     step(0, None, "Gathering their records and laying out the pages")
     try:
         body = render_record_pdf(person_record(engagement, user_clock().now), campaign)
     except PdfError as error:
         raise PdfError(f"{error} {JSON_INSTEAD}") from error
-    record_export(engagement, db.session.get(User, job.user_id), "pdf")
+    record_export(engagement, job.user, "pdf")
     name = f"{campaign.slug}-person-{engagement.stakeholder_id}-personal-data.pdf"
     return Done("Their personal data is ready to download.", result=body, result_name=name,
                 result_type="application/pdf")

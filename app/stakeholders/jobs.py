@@ -48,10 +48,7 @@ SQLITE_PAUSE_SECONDS = 0.1
 
 def import_stakeholders(job: Job, step) -> Done:
     """payload: the CSV file as uploaded (UTF-8, checked by the view)."""
-    campaign = db.session.get(Campaign, job.campaign_id)
-    author = db.session.get(User, job.user_id) if job.user_id else None
-    if campaign is None:
-        raise Refused("The campaign this import was for no longer exists. Nothing was saved.")
+    campaign, author = job.campaign, job.user
     text = job.payload.decode("utf-8-sig")
     step(0, None, "Checking rows")
     rows, problems = read_import(
