@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.measure import HttpRow, LoadRow, Row, print_http_table, print_load_table, print_table
+from bench.server import fresh_sqlite
 
 #: Modules with a `run(ctx)`; each prints nothing itself and returns rows.
 CASES = ("bench.pages", "bench.briefings")
@@ -63,13 +64,6 @@ class Context:
         return f"/campaigns/{self.slug}{path}"
 
 
-def _fresh_sqlite(url: str) -> None:
-    path = Path(url.removeprefix("sqlite:///"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
@@ -100,7 +94,7 @@ def main(argv=None) -> int:
     from bench import seed
 
     if url.startswith("sqlite:///") and not args.reuse:
-        _fresh_sqlite(url)
+        fresh_sqlite(url)
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
         # Jobs asked for in process wait in memory (bench.server gives gunicorn a real queue).

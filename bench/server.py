@@ -28,18 +28,30 @@ def post_worker_init(worker):
 """
 
 
+class Server(str):
+    """The base URL, with the gunicorn master (`web`), the job worker (`jobs`) and the job
+    queue's URL (`jobs_url`), for a caller that kills workers or runs the reaper."""
+
+    web: subprocess.Popen
+    jobs: subprocess.Popen
+    jobs_url: str
+
+
 @contextmanager
-def gunicorn(database_url: str, workers: int, timeout: float = 60.0) -> Iterator[str]:
+def gunicorn(database_url: str, workers: int, timeout: float = 60.0,
+             job_workers: int = 1) -> Iterator[Server]:
     """Serve `wsgi:app` on `database_url` with `workers` sync workers on a free 127.0.0.1
-    port, and one job worker (`flask jobs work`) on a job queue of their own; yields the
-    base URL once every worker has loaded the app and /healthz answers."""
+    port, and a job worker (`flask jobs work`, `job_workers` processes) on a job queue of
+    their own; yields the base URL once every worker has loaded the app and /healthz
+    answers."""
     with tempfile.TemporaryDirectory(prefix="groundswell-bench-") as run:
         settings, error_log = Path(run, "settings.py"), Path(run, "error.log")
         settings.write_text(_HOOKS)
         environment = {key: value for key, value in os.environ.items()
                        if not key.startswith("GROUNDSWELL_WTF_")}
+        jobs_url = f"sqlite:///{Path(run, 'jobs.sqlite3')}"
         environment.update(DATABASE_URL=database_url, SECRET_KEY=secrets.token_hex(32),
-                           JOBS_URL=f"sqlite:///{Path(run, 'jobs.sqlite3')}")
+                           JOBS_URL=jobs_url)
         processes = []
         try:
             # --timeout 120: the whole-log CSV can outlast gunicorn's default 30 s on a busy
@@ -51,8 +63,10 @@ def gunicorn(database_url: str, workers: int, timeout: float = 60.0) -> Iterator
                  "--error-logfile", str(error_log), "--log-level", "info", "wsgi:app"],
                 environment))
             processes.append(_start(["-m", "flask", "--app", "app", "jobs", "work",
-                                     "--workers", "1"], environment))
-            yield _wait_until_ready(processes[0], error_log, workers, timeout)
+                                     "--workers", str(job_workers)], environment))
+            server = Server(_wait_until_ready(processes[0], error_log, workers, timeout))
+            server.web, server.jobs, server.jobs_url = *processes, jobs_url
+            yield server
         finally:
             for process in processes:
                 process.terminate()
@@ -62,6 +76,14 @@ def gunicorn(database_url: str, workers: int, timeout: float = 60.0) -> Iterator
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
+
+
+def fresh_sqlite(url: str) -> None:
+    """Delete a SQLite database (and its WAL files) so the run starts from nothing."""
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _start(arguments: list[str], environment: dict[str, str]) -> subprocess.Popen:
